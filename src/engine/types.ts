@@ -1,0 +1,64 @@
+/** Shapes shared by the engine's layers and by its consumers (CLI, server, extension). */
+
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+}
+
+export interface TestResult {
+  command: string;
+  exitCode: number | null;
+  passed: number | null;
+  failed: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** head+tail of the combined output */
+  output: string;
+}
+
+export interface Verdict {
+  success: boolean;
+  reason: string;
+  /** who decided: the tests where they ran, the LLM judge otherwise */
+  decidedBy: 'tests' | 'llm' | 'none';
+}
+
+export type AttemptStatus = 'resolved' | 'unresolved' | 'error';
+export type RunStatus = 'resolved' | 'unresolved' | 'error';
+
+export interface ResultTests {
+  command: string;
+  exitCode: number | null;
+  passed: number | null;
+  failed: number | null;
+}
+
+export interface AttemptResult {
+  index: number;
+  status: AttemptStatus;
+  steps: number;
+  tests: ResultTests | null;
+  patch: string;
+  /** not part of the public JSON contract's required fields, but useful to consumers */
+  judge?: { success: boolean; reason: string };
+  tokens?: TokenUsage;
+  error?: string;
+}
+
+/** The `solve --json` object (DESIGN.md contract). */
+export interface SolveResult {
+  status: RunStatus;
+  runId: string;
+  steps: number;
+  tokens: TokenUsage;
+  patch: string;
+  applied: boolean;
+  tests: ResultTests | null;
+  judge: { success: boolean; reason: string };
+  memory: { retrieved: string[]; added: string[] };
+  attempts: AttemptResult[];
+  chosen: number;
+  /** where the run record was written */
+  runDir?: string;
+  error?: { code: string; message: string };
+}
