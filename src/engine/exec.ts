@@ -34,7 +34,9 @@ const CAPTURE_LIMIT = 4 * 1024 * 1024;
 export function runCommand(opts: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('/bin/bash', ['-c', opts.command], {
+    // --norc: Node's stdio pipes are sockets, and bash sources ~/.bashrc for a "remote" shell on a socket;
+    // a user's rc (pyenv/nvm init, a stale rehash lock) must not slow down or hang every command
+    const child = spawn('/bin/bash', ['--norc', '-c', opts.command], {
       cwd: opts.cwd,
       env: opts.env,
       detached: true, // new process group: kill(-pid) reaches every descendant that stays in it

@@ -220,8 +220,10 @@ export class OpenAIChatModel implements ChatModel {
     const model = this.embeddingModel;
     if (!model || texts.length === 0) return model ? [] : null;
     try {
+      // 'float' explicitly: the SDK otherwise asks for base64 and decodes the reply as such, which garbles
+      // the float arrays that servers ignoring encoding_format (several local ones) send back
       const res = await this.withRetries('embeddings', signal, () =>
-        this.shared.client.embeddings.create({ model, input: texts }, { signal }),
+        this.shared.client.embeddings.create({ model, input: texts, encoding_format: 'float' }, { signal }),
       );
       this.meter.add({ prompt: res.usage?.prompt_tokens ?? 0, completion: 0 });
       const sorted = [...res.data].sort((a, b) => a.index - b.index);

@@ -1,0 +1,28 @@
+/** The agent loop's inputs and outputs (see loop.ts). */
+import type { ChatMessage } from '../llm/model';
+
+export interface TrajectoryStep {
+  step: number;
+  /** assistant text of this step, if any */
+  thought: string | null;
+  actions: { id: string; name: string; args: string; output: string; isError: boolean }[];
+  tokens: { prompt: number; completion: number };
+  at: string;
+}
+
+export type StopReason = 'finish' | 'no-tool-call' | 'max-steps' | 'cancelled' | 'error';
+
+export interface AgentOutcome {
+  reason: StopReason;
+  /** the finish summary, or the final assistant text */
+  summary: string;
+  /** steps taken in this call (a continued conversation numbers its steps from startStep + 1) */
+  steps: number;
+  /** the whole conversation, so sequential refinement can continue it */
+  messages: ChatMessage[];
+  trajectory: TrajectoryStep[];
+  error?: string;
+}
+
+/** Asked before every run_command (VS Code's "ask" approval); the CLI allows everything. */
+export type CommandApprover = (request: { command: string; attempt: number }) => Promise<{ allowed: boolean; reason?: string }>;

@@ -1,0 +1,209 @@
+/**
+ * The stream runner: for each strategy, the suite's tasks in order (`repeat` passes), each in a fresh
+ * repository, through the same solve() as the product; then the hidden tests decide. Memory accumulates
+ * across the stream of one strategy and never crosses strategies. A task that fails or errors is recorded
+ * and the stream goes on; only cancellation stops it (and the runs so far are still returned).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ChatModel } from '../llm/model';
+import type { SolveResult } from '../types';
+import type { EngineEvent, EventSink } from '../events';
+import { CancelledError, EngineError, errorMessage, isCancelled } from '../errors';
+import { solve } from '../solve';
+import type { BenchSuite, BenchTask } from './suite';
+import { judgeTask, prepareTaskRepo } from './workspace';
+import { type StrategyName, memoryForTask } from './strategies';
+
+export interface BenchRun {
+  strategy: StrategyName;
+  /** 1-based */
+  pass: number;
+  /** 1-based position in this strategy's stream (across passes) */
+  position: number;
+  task: string;
+  /** the bench verdict: hidden tests where the task has them */
+  status: 'resolved' | 'unresolved' | 'error';
+  /** what solve() itself concluded from the visible tests */
+  agentStatus: 'resolved' | 'unresolved' | 'error';
+  decidedBy: 'hidden' | 'visible' | 'agent' | 'none';
+  steps: number;
+  /** attempts solve() made (k with MaTTS) */
+  attempts: number;
+  tokens: { prompt: number; completion: number };
+  wallMs: number;
+  /** ids of the memory items injected */
+  retrieved: string[];
+  /** ids of the memory items this run added (merged ones included) */
+  added: string[];
+  /** the subset of `added` that was merged into an item that already existed */
+  merged: string[];
+  judge: { command: string | null; exitCode: number | null; passed: number | null; failed: number | null; timedOut: boolean; patchError?: string } | null;
+  runId: string | null;
+  error?: string;
+}
+
+export type BenchProgress =
+  | { type: 'strategy-start'; strategy: StrategyName; index: number; count: number }
+  | { type: 'task-start'; strategy: StrategyName; pass: number; position: number; total: number; task: string }
+  | { type: 'task-end'; run: BenchRun; total: number; resolvedSoFar: number }
+  | { type: 'engine'; strategy: StrategyName; task: string; event: EngineEvent };
+
+export interface BenchOptions {
+  suite: BenchSuite;
+  strategies: StrategyName[];
+  model: ChatModel;
+  /** repositories and memories go here; the caller owns (and removes) it */
+  workDir: string;
+  k?: number;
+  mode?: 'parallel' | 'sequential';
+  repeat?: number;
+  maxSteps?: number;
+  retrieveK?: number;
+  /** keep each task's repositories (for debugging a task); default: removed after judging */
+  keepRepos?: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onProgress?: (p: BenchProgress) => void;
+}
+
+export interface BenchOutcome {
+  runs: BenchRun[];
+  /** false when cancelled before the end */
+  completed: boolean;
+  /** strategy → its memory folder under workDir */
+  memoryDirs: Partial<Record<StrategyName, string>>;
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
+  const repeat = opts.repeat ?? 1;
+  const total = opts.suite.tasks.length * repeat;
+  const progress = opts.onProgress ?? (() => {});
+  const runs: BenchRun[] = [];
+  const memoryDirs: BenchOutcome['memoryDirs'] = {};
+  try {
+    for (const [si, strategy] of opts.strategies.entries()) {
+      progress({ type: 'strategy-start', strategy, index: si, count: opts.strategies.length });
+      const memoryDir = path.join(opts.workDir, 'memory', strategy);
+      fs.mkdirSync(memoryDir, { recursive: true });
+      memoryDirs[strategy] = memoryDir;
+      let resolvedSoFar = 0;
+      for (let pass = 1; pass <= repeat; pass++) {
+        for (const [ti, task] of opts.suite.tasks.entries()) {
+          const position = (pass - 1) * opts.suite.tasks.length + ti + 1;
+          progress({ type: 'task-start', strategy, pass, position, total, task: task.name });
+          const run = await runOne(opts, strategy, task, pass, position, memoryDir);
+          if (run.status === 'resolved') resolvedSoFar++;
+          runs.push(run);
+          progress({ type: 'task-end', run, total, resolvedSoFar });
+        }
+      }
+    }
+    return { runs, completed: true, memoryDirs };
+  } catch (err) {
+    if (isCancelled(err, opts.signal)) return { runs, completed: false, memoryDirs };
+    throw err;
+  }
+}
+
+async function runOne(
+  opts: BenchOptions,
+  strategy: StrategyName,
+  task: BenchTask,
+  pass: number,
+  position: number,
+  memoryDir: string,
+): Promise<BenchRun> {
+  const root = path.join(opts.workDir, 'runs', strategy, `p${pass}-${task.name}`);
+  const model = opts.model.child();
+  const started = Date.now();
+  // what the events said, for the record of a run that ends in an error
+  const seen = { retrieved: [] as string[], added: [] as string[], merged: new Set<string>(), steps: 0 };
+  const events: EventSink = (event) => {
+    if (event.type === 'memory-retrieved') seen.retrieved = event.items.map((i) => i.id);
+    if (event.type === 'memory-added') {
+      for (const item of event.items) {
+        seen.added.push(item.id);
+        if (item.merged) seen.merged.add(item.id);
+      }
+    }
+    if (event.type === 'step') seen.steps = Math.max(seen.steps, event.step);
+    opts.onProgress?.({ type: 'engine', strategy, task: task.name, event });
+  };
+  const warn = (message: string) => events({ type: 'log', level: 'warn', message });
+  const base = { strategy, pass, position, task: task.name };
+  try {
+    const repo = await prepareTaskRepo(task, path.join(root, 'repo'));
+    const memory = await memoryForTask(strategy, { memoryDir, task: task.issue, model, onWarn: warn });
+    let result: SolveResult;
+    try {
+      result = await solve({
+        repo,
+        task: task.issue,
+        testCommand: task.testCommand,
+        noMemory: memory.noMemory,
+        lessonMemory: memory.noMemory ? undefined : memory.lessonMemory,
+        k: opts.k ?? 1,
+        mode: opts.mode,
+        maxSteps: opts.maxSteps,
+        retrieveK: opts.retrieveK,
+        model,
+        linkedFolders: [],
+        events,
+        signal: opts.signal,
+      });
+    } finally {
+      memory.close();
+    }
+    const judged = await judgeTask(task, result.patch, path.join(root, 'judge'), {
+      agentResolved: result.status === 'resolved',
+      signal: opts.signal,
+      env: opts.env,
+    });
+    if (opts.signal?.aborted) throw new CancelledError();
+    return {
+      ...base,
+      status: judged.resolved ? 'resolved' : 'unresolved',
+      agentStatus: result.status,
+      decidedBy: judged.decidedBy,
+      steps: result.steps,
+      attempts: result.attempts.length,
+      tokens: model.usage,
+      wallMs: Date.now() - started,
+      retrieved: result.memory.retrieved,
+      added: result.memory.added,
+      merged: result.memory.added.filter((id) => seen.merged.has(id)),
+      judge: {
+        command: judged.command,
+        exitCode: judged.exitCode,
+        passed: judged.passed,
+        failed: judged.failed,
+        timedOut: judged.timedOut,
+        ...(judged.patchError ? { patchError: judged.patchError } : {}),
+      },
+      runId: result.runId,
+    };
+  } catch (err) {
+    if (isCancelled(err, opts.signal)) throw err instanceof CancelledError ? err : new CancelledError();
+    const message = err instanceof EngineError ? `${err.code}: ${err.message}` : errorMessage(err);
+    warn(`task ${task.name} failed: ${message}`);
+    return {
+      ...base,
+      status: 'error',
+      agentStatus: 'error',
+      decidedBy: 'none',
+      steps: seen.steps,
+      attempts: 0,
+      tokens: model.usage,
+      wallMs: Date.now() - started,
+      retrieved: seen.retrieved,
+      added: seen.added,
+      merged: [...seen.merged],
+      judge: null,
+      runId: null,
+      error: message,
+    };
+  } finally {
+    if (!opts.keepRepos) fs.rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The patch of an attempt: everything in its worktree that differs from the base commit, new files
+ * included, ignored files and the linked dependency folders left out.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { gitRaw } from './git';
+import { adminDirOf, readLinked } from './admin';
+
+/**
+ * Options that make the patch the same whatever the user's diff settings (noprefix, external diff tools,
+ * color, renames), so `git apply` and other tools read it.
+ */
+export const PORTABLE_DIFF_ARGS = ['--binary', '--no-color', '--no-ext-diff', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
+
+export async function diffWorktree(worktreePath: string, baseCommit: string): Promise<string> {
+  const admin = adminDirOf(worktreePath);
+  // A scratch copy of the worktree's index: staging everything there leaves the agent's own index
+  // (what it sees with `git diff` / `git status` between refinement rounds) as it was.
+  const scratch = path.join(admin ?? path.dirname(worktreePath), `reasoningbank-diff-${process.pid}-${Date.now()}.index`);
+  try {
+    if (admin) {
+      try {
+        const index = path.join(admin, 'index');
+        fs.copyFileSync(index, scratch);
+        // keep the original's mtime: git's racy-clean check compares file mtimes with the index's, and a
+        // same-size edit made in the second of checkout would otherwise look unchanged
+        const { atime, mtime } = fs.statSync(index);
+        fs.utimesSync(scratch, atime, mtime);
+      } catch {
+        // no index yet: git add builds the scratch one from scratch
+      }
+    }
+    const env = { GIT_INDEX_FILE: scratch };
+    const pathspec = ['.', ...readLinked(worktreePath).map((p) => `:(exclude,literal)${p}`)];
+    await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
+    return await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
+  } finally {
+    fs.rmSync(scratch, { force: true });
+    fs.rmSync(`${scratch}.lock`, { force: true });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A commit of the user's current state — HEAD plus staged and unstaged changes to tracked files plus
+ * untracked files that are not ignored — built without touching their working tree, index, refs or stash.
+ *
+ * Why not `git stash create` plus copying untracked files into the worktree: stash create leaves untracked
+ * files out of the base commit, so copied-in files would show up in every attempt's patch as "new files"
+ * and the patch would then refuse to apply to the user's tree (where they already exist). Snapshotting them
+ * into the base keeps the patch to exactly what the agent changed. Users expect the agent to see their
+ * new, not-yet-added files, so they are included; ignored files (build output, secrets in .env) are not.
+ *
+ * How: a scratch copy of the user's index (so its stat cache spares rehashing unchanged files), `git add -A`
+ * into that copy, `git write-tree`, `git commit-tree -p HEAD`. Only new objects are written.
+ */
+import * as fs from 'fs';
+import { INTERNAL_COMMIT_ENV, git, gitRaw } from './git';
+
+export interface SnapshotInput {
+  /** work tree top-level folder */
+  top: string;
+  /** the work tree's own git dir (where its index lives) */
+  gitDir: string;
+  head: string;
+  headTree: string;
+  /** paths (relative to top) left out of the snapshot: untracked dependency folders we link instead */
+  exclude: string[];
+  /** where the scratch index may be written (deleted afterwards) */
+  scratchIndex: string;
+  message: string;
+}
+
+/** The base commit: HEAD itself when nothing differs from it. */
+export async function snapshotWorkingState(input: SnapshotInput): Promise<string> {
+  const { top, scratchIndex } = input;
+  try {
+    try {
+      fs.copyFileSync(`${input.gitDir}/index`, scratchIndex);
+    } catch {
+      // no index yet (fresh clone with nothing checked out): git add builds one from scratch
+    }
+    const env = { GIT_INDEX_FILE: scratchIndex };
+    // ignored folders are skipped by `git add` anyway, and naming them (even to exclude them) is an error
+    const ignored = new Set(input.exclude.length ? await ignoredPaths(top, input.exclude) : []);
+    const pathspec = ['.', ...input.exclude.filter((p) => !ignored.has(p)).map((p) => `:(exclude,literal)${p}`)];
+    await gitRaw(top, ['add', '-A', '--', ...pathspec], { env });
+    const tree = (await gitRaw(top, ['write-tree'], { env })).trim();
+    if (tree === input.headTree) return input.head;
+    const commit = await gitRaw(
+      top,
+      ['commit-tree', '--no-gpg-sign', '-p', input.head, '-m', input.message, tree],
+      { env: INTERNAL_COMMIT_ENV },
+    );
+    return commit.trim();
+  } finally {
+    fs.rmSync(scratchIndex, { force: true });
+    fs.rmSync(`${scratchIndex}.lock`, { force: true });
+  }
+}
+
+/** Which of `paths` git ignores (`git check-ignore` exits 1, quietly, when none is). */
+export async function ignoredPaths(top: string, paths: string[]): Promise<string[]> {
+  const out = await git(top, { input: paths.join('\0') + '\0' })
+    .raw(['check-ignore', '-z', '--stdin'])
+    .catch(() => '');
+  return out.split('\0').filter(Boolean);
+}

@@ -1,0 +1,184 @@
+/**
+ * One attempt from start to verdict: a worktree from the user's current state, the agent in it, the
+ * patch, the tests, the judge. The worktree is removed whatever happens. Sequential refinement reuses
+ * the same pieces round by round (see sequential.ts).
+ */
+import * as path from 'path';
+import type { ChatModel } from '../llm/model';
+import type { EventSink } from '../events';
+import type { AttemptMaterial } from '../lesson-memory';
+import type { AttemptStatus, TestResult, Verdict } from '../types';
+import type { AgentOutcome, CommandApprover } from '../agent/types';
+import { Workspace } from '../agent/workspace';
+import { runAgent } from '../agent/loop';
+import { summarizeTrajectory } from '../agent/trajectory';
+import { createWorktree, type Worktree } from './worktree';
+import { diffWorktree } from '../git/patch';
+import { runTests } from '../judge/run-tests';
+import { llmJudge } from '../judge/llm-judge';
+import { decideVerdict } from '../judge/verdict';
+import { scrubEnv } from '../exec';
+import { CancelledError, errorMessage } from '../errors';
+
+export interface AttemptContext {
+  runId: string;
+  repo: string;
+  runDir: string;
+  task: string;
+  lessons: string;
+  testCommand: string | null;
+  maxSteps: number;
+  model: ChatModel;
+  linkedFolders?: string[];
+  worktreeDir?: string;
+  allowEnv?: string[];
+  approveCommand?: CommandApprover;
+  events: EventSink;
+  signal?: AbortSignal;
+  /** base for the PORT each attempt gets, so parallel dev servers do not collide */
+  portBase: number;
+}
+
+export interface AttemptRun {
+  material: AttemptMaterial;
+  status: AttemptStatus;
+  tokens: { prompt: number; completion: number };
+  baseline: TestResult | null;
+  stop: AgentOutcome['reason'];
+  error?: string;
+}
+
+export interface Judged {
+  patch: string;
+  after: TestResult | null;
+  verdict: Verdict;
+}
+
+export interface OpenAttempt {
+  index: number;
+  worktree: Worktree;
+  workspace: Workspace;
+  model: ChatModel;
+  trajectoryFile: string;
+}
+
+export async function openAttempt(ctx: AttemptContext, index: number): Promise<OpenAttempt> {
+  const worktree = await createWorktree({
+    repo: ctx.repo,
+    runId: ctx.runId,
+    index,
+    worktreeDir: ctx.worktreeDir,
+    linkedFolders: ctx.linkedFolders,
+  });
+  ctx.events({ type: 'attempt-start', runId: ctx.runId, attempt: index, worktree: worktree.path });
+  const env = scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index) });
+  const workspace = new Workspace({ root: worktree.path, env, approve: ctx.approveCommand, attempt: index, signal: ctx.signal });
+  return {
+    index,
+    worktree,
+    workspace,
+    model: ctx.model.child(),
+    trajectoryFile: path.join(ctx.runDir, `attempt-${index}.trajectory.jsonl`),
+  };
+}
+
+export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
+  if (!ctx.testCommand) return null;
+  const result = await runTests({
+    command: ctx.testCommand,
+    cwd: open.worktree.path,
+    env: scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + open.index) }),
+    signal: ctx.signal,
+  });
+  ctx.events({ type: 'tests', runId: ctx.runId, attempt: open.index, phase, result });
+  return result;
+}
+
+/** Patch, tests, judge: the tests decide where they ran; the LLM judge explains (or decides without tests). */
+export async function judgeAttempt(
+  ctx: AttemptContext,
+  open: OpenAttempt,
+  outcome: AgentOutcome,
+  baseline: TestResult | null,
+): Promise<Judged> {
+  // the patch is taken before the tests run, so their artefacts never end up in it
+  const patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
+  const after = await runTestsIn(ctx, open, 'after');
+  let llm: { success: boolean; reason: string } | null = null;
+  let llmError: string | undefined;
+  try {
+    llm = await llmJudge(open.model, {
+      task: ctx.task,
+      patch,
+      tests: { baseline, after },
+      trajectory: summarizeTrajectory(outcome.trajectory, 6000),
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    llmError = errorMessage(err);
+    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${open.index}: the LLM judge was unavailable (${llmError})` });
+  }
+  const verdict = decideVerdict({ patch, after, llm, llmError });
+  ctx.events({ type: 'verdict', runId: ctx.runId, attempt: open.index, verdict });
+  return { patch, after, verdict };
+}
+
+/** A single agent run in its own worktree (single and parallel mode). */
+export async function runAttempt(ctx: AttemptContext, index: number, opts: { baseline?: boolean } = {}): Promise<AttemptRun> {
+  let open: OpenAttempt | undefined;
+  try {
+    open = await openAttempt(ctx, index);
+    const baseline = opts.baseline ? await runTestsIn(ctx, open, 'baseline') : null;
+    const outcome = await runAgent({
+      model: open.model,
+      workspace: open.workspace,
+      task: ctx.task,
+      lessons: ctx.lessons,
+      maxSteps: ctx.maxSteps,
+      signal: ctx.signal,
+      events: ctx.events,
+      runId: ctx.runId,
+      attempt: index,
+      trajectoryFile: open.trajectoryFile,
+    });
+    if (outcome.reason === 'cancelled') throw new CancelledError();
+    const judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const failedToRun = outcome.reason === 'error' && !judged.patch.trim();
+    const status: AttemptStatus = failedToRun ? 'error' : judged.verdict.success ? 'resolved' : 'unresolved';
+    const run: AttemptRun = {
+      material: {
+        index,
+        verdict: judged.verdict,
+        steps: outcome.steps,
+        patch: judged.patch,
+        trajectory: summarizeTrajectory(outcome.trajectory, 8000),
+        tests: judged.after,
+      },
+      status,
+      tokens: open.model.usage,
+      baseline,
+      stop: outcome.reason,
+      error: outcome.error,
+    };
+    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status, steps: outcome.steps, patch: judged.patch });
+    return run;
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    // one crashing attempt is recorded as failed; the others go on
+    const message = errorMessage(err);
+    ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt ${index} failed: ${message}` });
+    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps: 0, patch: '' });
+    return {
+      material: { index, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
+      status: 'error',
+      tokens: open?.model.usage ?? { prompt: 0, completion: 0 },
+      baseline: null,
+      stop: 'error',
+      error: message,
+    };
+  } finally {
+    await open?.worktree.dispose();
+  }
+}
+

@@ -1,0 +1,103 @@
+/**
+ * MaTTS sequential: one attempt, then up to k refine rounds in the same conversation. After each finish
+ * the agent is shown the test result and asked to re-examine its work; it stops early once the tests pass
+ * and it confirms. The tests of the final state decide. Each round's patch is kept so the corrections can
+ * become lessons.
+ */
+import type { AttemptMaterial } from '../lesson-memory';
+import type { AttemptStatus } from '../types';
+import { runAgent } from '../agent/loop';
+import { summarizeTrajectory } from '../agent/trajectory';
+import { renderPrompt } from '../prompts';
+import { CancelledError, errorMessage } from '../errors';
+import { truncateMiddle } from '../text';
+import { type AttemptContext, type AttemptRun, judgeAttempt, openAttempt, runTestsIn } from './attempt';
+import { testsLine } from './attempt-text';
+
+export async function runSequential(ctx: AttemptContext, rounds: number): Promise<AttemptRun> {
+  const open = await openAttempt(ctx, 0);
+  try {
+    const baseline = await runTestsIn(ctx, open, 'baseline');
+    let outcome = await runAgent({
+      model: open.model,
+      workspace: open.workspace,
+      task: ctx.task,
+      lessons: ctx.lessons,
+      maxSteps: ctx.maxSteps,
+      signal: ctx.signal,
+      events: ctx.events,
+      runId: ctx.runId,
+      attempt: 0,
+      trajectoryFile: open.trajectoryFile,
+    });
+    if (outcome.reason === 'cancelled') throw new CancelledError();
+    let judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const history: NonNullable<AttemptMaterial['rounds']> = [
+      { round: 0, patch: judged.patch, tests: judged.after, summary: outcome.summary },
+    ];
+    let totalSteps = outcome.steps;
+    const steps = [...outcome.trajectory];
+    for (let round = 1; round <= rounds; round++) {
+      if (outcome.reason === 'error') break;
+      const budget = ctx.maxSteps - totalSteps;
+      if (budget <= 0) break;
+      ctx.events({ type: 'refine', runId: ctx.runId, attempt: 0, round });
+      const tests = judged.after
+        ? `Test result after your last change (${judged.after.command}): ${testsLine(judged.after)}.\n\`\`\`\n${truncateMiddle(judged.after.output, 3000)}\n\`\`\``
+        : 'There is no test command for this project; check the behaviour yourself.';
+      outcome = await runAgent({
+        model: open.model,
+        workspace: open.workspace,
+        task: ctx.task,
+        lessons: ctx.lessons,
+        maxSteps: budget,
+        signal: ctx.signal,
+        events: ctx.events,
+        runId: ctx.runId,
+        attempt: 0,
+        trajectoryFile: open.trajectoryFile,
+        messages: [...outcome.messages, { role: 'user', content: renderPrompt('refine', { tests }) }],
+        startStep: totalSteps,
+      });
+      if (outcome.reason === 'cancelled') throw new CancelledError();
+      totalSteps += outcome.steps;
+      steps.push(...outcome.trajectory);
+      judged = await judgeAttempt(ctx, open, outcome, baseline);
+      history.push({ round, patch: judged.patch, tests: judged.after, summary: outcome.summary });
+      if (judged.verdict.success && /^\s*CONFIRMED\b/i.test(outcome.summary)) break;
+    }
+    const status: AttemptStatus = outcome.reason === 'error' && !judged.patch.trim() ? 'error' : judged.verdict.success ? 'resolved' : 'unresolved';
+    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: 0, status, steps: totalSteps, patch: judged.patch });
+    return {
+      material: {
+        index: 0,
+        verdict: judged.verdict,
+        steps: totalSteps,
+        patch: judged.patch,
+        trajectory: summarizeTrajectory(steps, 8000),
+        tests: judged.after,
+        rounds: history,
+      },
+      status,
+      tokens: open.model.usage,
+      baseline,
+      stop: outcome.reason,
+      error: outcome.error,
+    };
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+    const message = errorMessage(err);
+    ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt 0 failed: ${message}` });
+    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: 0, status: 'error', steps: 0, patch: '' });
+    return {
+      material: { index: 0, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
+      status: 'error',
+      tokens: open.model.usage,
+      baseline: null,
+      stop: 'error',
+      error: message,
+    };
+  } finally {
+    await open.worktree.dispose();
+  }
+}

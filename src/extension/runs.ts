@@ -1,0 +1,200 @@
+/**
+ * The run the window is working on (one at a time) and the last finished one: what the run view, the
+ * status bar, diff review and Apply/Discard read. Engine events arrive here tagged with the run's ticket.
+ */
+import * as vscode from 'vscode';
+import type { EngineEvent } from '../engine/events';
+import { solveErrorOf, type SolveOutcome } from '../server/protocol';
+
+export type RunPhase = 'running' | 'resolved' | 'unresolved' | 'error' | 'cancelled';
+
+export interface AttemptView {
+  index: number;
+  status: 'running' | 'resolved' | 'unresolved' | 'error';
+  steps: number;
+  tests: string | null;
+  verdict: string | null;
+  patch: string;
+}
+
+export interface RunState {
+  ticket: string;
+  issue: string;
+  folder: string;
+  k: number;
+  mode: 'single' | 'parallel' | 'sequential';
+  startedAt: number;
+  endedAt?: number;
+  runId?: string;
+  phase: RunPhase;
+  /** the latest events, capped (the run record on disk has all of them) */
+  events: EngineEvent[];
+  attempts: AttemptView[];
+  retrieved: { id: string; title: string; score: number }[];
+  added: { id: string; title: string; outcome: string; merged: boolean }[];
+  chosen?: number;
+  result?: SolveOutcome;
+  error?: string;
+  applied: boolean;
+  discarded: boolean;
+}
+
+const MAX_EVENTS = 400;
+
+export class RunController implements vscode.Disposable {
+  private current: RunState | undefined;
+  private source: vscode.CancellationTokenSource | undefined;
+  private readonly changed = new vscode.EventEmitter<RunState | undefined>();
+  readonly onDidChange = this.changed.event;
+
+  /** the running run, if any */
+  get active(): RunState | undefined {
+    return this.current?.phase === 'running' ? this.current : undefined;
+  }
+
+  /** the running or last finished run */
+  get last(): RunState | undefined {
+    return this.current;
+  }
+
+  begin(init: { ticket: string; issue: string; folder: string; k: number; mode: RunState['mode'] }): vscode.CancellationToken {
+    if (this.active) throw new Error('a ReasoningBank run is already in progress: cancel it first (ReasoningBank: Cancel run)');
+    this.source?.dispose();
+    this.source = new vscode.CancellationTokenSource();
+    this.current = {
+      ...init,
+      startedAt: Date.now(),
+      phase: 'running',
+      events: [],
+      attempts: [],
+      retrieved: [],
+      added: [],
+      applied: false,
+      discarded: false,
+    };
+    this.changed.fire(this.current);
+    return this.source.token;
+  }
+
+  event(ticket: string, e: EngineEvent): void {
+    const run = this.current;
+    if (!run || run.ticket !== ticket) return;
+    run.events.push(e);
+    if (run.events.length > MAX_EVENTS) run.events.splice(0, run.events.length - MAX_EVENTS);
+    const attempt = (i: number): AttemptView => {
+      let a = run.attempts.find((x) => x.index === i);
+      if (!a) {
+        a = { index: i, status: 'running', steps: 0, tests: null, verdict: null, patch: '' };
+        run.attempts.push(a);
+        run.attempts.sort((x, y) => x.index - y.index);
+      }
+      return a;
+    };
+    switch (e.type) {
+      case 'run-start':
+        run.runId = e.runId;
+        break;
+      case 'memory-retrieved':
+        run.retrieved = e.items;
+        break;
+      case 'attempt-start':
+        attempt(e.attempt);
+        break;
+      case 'step':
+        attempt(e.attempt).steps = e.step;
+        break;
+      case 'tests':
+        if (e.phase === 'after') {
+          const r = e.result;
+          attempt(e.attempt).tests = r.timedOut ? 'timed out' : `exit ${r.exitCode}${r.passed !== null ? `, ${r.passed} passed` : ''}${r.failed !== null ? `, ${r.failed} failed` : ''}`;
+        }
+        break;
+      case 'verdict':
+        attempt(e.attempt).verdict = `${e.verdict.success ? 'success' : 'failure'} (${e.verdict.decidedBy}): ${e.verdict.reason}`;
+        break;
+      case 'attempt-end': {
+        const a = attempt(e.attempt);
+        a.status = e.status;
+        a.steps = e.steps;
+        a.patch = e.patch;
+        break;
+      }
+      case 'selection':
+        run.chosen = e.chosen;
+        break;
+      case 'memory-added':
+        run.added = [...run.added, ...e.items];
+        break;
+      default:
+        break;
+    }
+    this.changed.fire(run);
+  }
+
+  finish(ticket: string, result: SolveOutcome): void {
+    const run = this.current;
+    if (!run || run.ticket !== ticket) return;
+    run.result = result;
+    run.endedAt = Date.now();
+    const error = solveErrorOf(result);
+    if (error || result.status === 'error') {
+      run.phase = error?.code === 'cancelled' ? 'cancelled' : 'error';
+      run.error = error?.message;
+    } else {
+      run.phase = result.status;
+      run.chosen = result.chosen;
+      run.applied = result.applied;
+      // the result is authoritative (events may have been capped)
+      run.attempts = result.attempts.map((a) => ({
+        index: a.index,
+        status: a.status,
+        steps: a.steps,
+        tests: a.tests ? `exit ${a.tests.exitCode}${a.tests.passed !== null ? `, ${a.tests.passed} passed` : ''}${a.tests.failed !== null ? `, ${a.tests.failed} failed` : ''}` : null,
+        verdict: a.judge ? `${a.judge.success ? 'success' : 'failure'}: ${a.judge.reason}` : (run.attempts.find((x) => x.index === a.index)?.verdict ?? null),
+        patch: a.patch,
+      }));
+    }
+    this.source?.dispose();
+    this.source = undefined;
+    this.changed.fire(run);
+  }
+
+  /** marks the run failed before the engine answered (e.g. the engine did not start) */
+  fail(ticket: string, message: string): void {
+    this.finish(ticket, { status: 'error', error: { code: 'internal', message } });
+  }
+
+  cancel(): boolean {
+    if (!this.active || !this.source) return false;
+    this.source.cancel();
+    return true;
+  }
+
+  markApplied(): void {
+    if (this.current) {
+      this.current.applied = true;
+      this.changed.fire(this.current);
+    }
+  }
+
+  markDiscarded(): void {
+    if (this.current) {
+      this.current.discarded = true;
+      this.changed.fire(this.current);
+    }
+  }
+
+  /** the attempt whose patch Apply uses by default: the chosen one */
+  patchOf(attempt?: number): { index: number; patch: string } | undefined {
+    const run = this.current;
+    if (!run || run.discarded) return undefined;
+    const index = attempt ?? run.chosen ?? 0;
+    const a = run.attempts.find((x) => x.index === index);
+    return a && a.patch.trim() ? { index, patch: a.patch } : undefined;
+  }
+
+  dispose(): void {
+    this.source?.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+/** `reasoningBank.*` settings (names fixed by DESIGN.md) and what the engine needs from them. */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { CommandApproval, LlmConfig, Provider } from '../server/protocol';
+import { readApiKey } from './secrets';
+
+export const SECTION = 'reasoningBank';
+
+export interface Settings {
+  provider: Provider;
+  baseUrl: string;
+  model: string;
+  embeddingModel: string;
+  memoryPath: string;
+  testCommand: string;
+  maxSteps: number;
+  k: number;
+  concurrency: number;
+  commandApproval: CommandApproval;
+  allowedCommands: string[];
+  linkedFolders: string[];
+  worktreeDir: string;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    provider: c.get<Provider>('provider', 'openai-compatible'),
+    baseUrl: c.get<string>('baseUrl', ''),
+    model: c.get<string>('model', ''),
+    embeddingModel: c.get<string>('embeddingModel', ''),
+    memoryPath: c.get<string>('memoryPath', '.reasoningbank/memory.sqlite'),
+    testCommand: c.get<string>('testCommand', ''),
+    maxSteps: c.get<number>('maxSteps', 50),
+    k: c.get<number>('k', 3),
+    concurrency: c.get<number>('concurrency', 4),
+    commandApproval: c.get<CommandApproval>('commandApproval', 'ask'),
+    allowedCommands: c.get<string[]>('allowedCommands', []),
+    linkedFolders: c.get<string[]>('linkedFolders', ['node_modules', '.venv']),
+    worktreeDir: c.get<string>('worktreeDir', ''),
+  };
+}
+
+/** `memoryPath` is relative to the workspace folder unless absolute; `~` means the home folder. */
+export function memoryFileFor(folder: vscode.WorkspaceFolder, settings = readSettings(folder.uri)): string {
+  let p = settings.memoryPath.trim() || '.reasoningbank/memory.sqlite';
+  if (p.startsWith('~/')) p = path.join(require('os').homedir(), p.slice(2));
+  return path.isAbsolute(p) ? p : path.join(folder.uri.fsPath, p);
+}
+
+export function worktreeDirFor(folder: vscode.WorkspaceFolder, settings: Settings): string | undefined {
+  const p = settings.worktreeDir.trim();
+  if (!p) return undefined;
+  return path.isAbsolute(p) ? p : path.join(folder.uri.fsPath, p);
+}
+
+export async function llmConfig(settings: Settings, secrets: vscode.SecretStorage): Promise<LlmConfig> {
+  const apiKey = settings.provider === 'openai-compatible' ? await readApiKey(secrets) : undefined;
+  return {
+    provider: settings.provider,
+    baseUrl: settings.baseUrl,
+    apiKey,
+    model: settings.model,
+    embeddingModel: settings.embeddingModel,
+    concurrency: settings.concurrency,
+  };
+}

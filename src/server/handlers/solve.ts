@@ -1,0 +1,83 @@
+/**
+ * solve/start: one run of the engine for the extension. Progress goes out as `run/event` notifications
+ * tagged with the client's ticket; `$/cancelRequest` aborts the run (worktrees are removed by the engine);
+ * command approval follows the user's policy and asks the extension when the policy says "ask".
+ */
+import * as path from 'path';
+import { CancellationTokenSource } from 'vscode-languageserver/node';
+import { solve } from '../../engine/solve';
+import { badInput } from '../../engine/errors';
+import type { EngineEvent } from '../../engine/events';
+import type { CommandApprover } from '../../engine/agent/types';
+import type { AssistantReply } from '../../engine/llm/model';
+import { decideApproval, denialReason } from '../approval-policy';
+import { createChatModel } from '../model-factory';
+import { toSolveError } from '../errors';
+import type { ApprovalParams, ApprovalResult, ModelCompleteParams, SolveOutcome, SolveParams, TokenLike } from '../protocol';
+
+export interface SolveHost {
+  event(ticket: string, event: EngineEvent): void;
+  askApproval(params: ApprovalParams, signal: AbortSignal): Promise<ApprovalResult>;
+  complete(params: ModelCompleteParams, signal?: AbortSignal): Promise<AssistantReply>;
+  memoryChanged(memoryFile: string): void;
+  warn(message: string): void;
+}
+
+/** a CancellationToken for server→client requests that follows an AbortSignal */
+export function tokenFor(signal: AbortSignal | undefined): TokenLike | undefined {
+  if (!signal) return undefined;
+  const source = new CancellationTokenSource();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', () => source.cancel(), { once: true });
+  return source.token;
+}
+
+function validate(p: SolveParams): void {
+  if (!p || typeof p !== 'object') throw badInput('solve needs parameters');
+  if (!p.repo || !path.isAbsolute(p.repo)) throw badInput(`the workspace folder must be an absolute path (got ${JSON.stringify(p.repo)})`);
+  if (typeof p.issue !== 'string' || !p.issue.trim()) throw badInput('the issue text is empty: describe what should change');
+  if (!p.memoryFile || !path.isAbsolute(p.memoryFile)) throw badInput(`the memory file must be an absolute path (got ${JSON.stringify(p.memoryFile)})`);
+  if (p.mode !== undefined && p.mode !== 'parallel' && p.mode !== 'sequential') throw badInput(`mode must be "parallel" or "sequential" (got ${JSON.stringify(p.mode)})`);
+}
+
+export async function solveHandler(p: SolveParams, token: TokenLike, host: SolveHost): Promise<SolveOutcome> {
+  const abort = new AbortController();
+  const sub = token.onCancellationRequested(() => abort.abort());
+  if (token.isCancellationRequested) abort.abort();
+  try {
+    validate(p);
+    const allowed = new Set(p.approval?.allowedCommands ?? []);
+    const policy = p.approval?.policy ?? 'ask';
+    const approveCommand: CommandApprover = async ({ command, attempt }) => {
+      const decision = decideApproval(policy, command, [...allowed]);
+      if (decision === 'allow') return { allowed: true };
+      if (decision === 'deny') return { allowed: false, reason: denialReason(policy, command) };
+      const answer = await host.askApproval({ ticket: p.ticket, command, attempt }, abort.signal);
+      if (answer.allowed && answer.always) allowed.add(command.trim());
+      return answer.allowed ? { allowed: true } : { allowed: false, reason: answer.reason ?? denialReason(policy, command) };
+    };
+    const model = createChatModel(p.llm, (params, signal) => host.complete(params, signal), host.warn);
+    const result = await solve({
+      repo: p.repo,
+      task: p.issue,
+      testCommand: p.testCommand?.trim() ? p.testCommand.trim() : undefined,
+      memoryFile: p.memoryFile,
+      k: p.k,
+      mode: p.mode,
+      maxSteps: p.maxSteps,
+      apply: p.apply,
+      model,
+      linkedFolders: p.linkedFolders,
+      worktreeDir: p.worktreeDir?.trim() ? p.worktreeDir : undefined,
+      approveCommand,
+      events: (e) => host.event(p.ticket, e),
+      signal: abort.signal,
+    });
+    if (result.memory.added.length) host.memoryChanged(p.memoryFile);
+    return result;
+  } catch (err) {
+    return toSolveError(err, abort.signal);
+  } finally {
+    sub.dispose();
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * THE boundary between the VS Code extension and the engine process: every request and notification
+ * either side may send, with its parameter and result types. Reading this file tells you everything the
+ * extension can do with the engine (and what the engine may ask of the editor). Both sides register and
+ * send through the typed helpers at the bottom, so a method name or a shape cannot drift between them.
+ *
+ * Transport: JSON-RPC over the language-server connection (vscode-languageclient ↔ vscode-languageserver);
+ * cancelling a request sends `$/cancelRequest`, which the server turns into an AbortSignal.
+ */
+import type { EngineEvent } from '../engine/events';
+import type { SolveResult } from '../engine/types';
+import type { AssistantReply, ChatMessage, ToolSpec } from '../engine/llm/model';
+import type { LessonDraft, MemoryItem, Outcome } from '../engine/memory/types';
+
+// ---------------------------------------------------------------------------------------------------
+// Shared shapes
+
+export type Provider = 'openai-compatible' | 'vscode-lm';
+export type CommandApproval = 'ask' | 'allowlist' | 'auto';
+
+/** How to reach the model; the extension reads settings + SecretStorage and sends this with each call. */
+export interface LlmConfig {
+  provider: Provider;
+  /** empty: OPENAI_BASE_URL from the environment, else OpenAI */
+  baseUrl?: string;
+  /** from SecretStorage; absent: OPENAI_API_KEY from the environment */
+  apiKey?: string;
+  model?: string;
+  embeddingModel?: string;
+  /** requests in flight at once (parallel attempts share them) */
+  concurrency?: number;
+}
+
+/** Which memory bank: an absolute file path (the extension resolves `reasoningBank.memoryPath`). */
+export interface MemoryRef {
+  memoryFile: string;
+  /** for semantic search; without it search is lexical */
+  llm?: LlmConfig;
+}
+
+/** A memory item as the tree view shows it (the engine's MemoryItem, unchanged). */
+export type MemoryItemDto = MemoryItem;
+
+export interface MemoryPatch {
+  title?: string;
+  description?: string;
+  content?: string;
+  pinned?: boolean;
+  archived?: boolean;
+}
+
+export interface SolveParams {
+  /** client-chosen id that tags this run's `run/event` notifications */
+  ticket: string;
+  /** workspace folder (inside a git work tree) */
+  repo: string;
+  issue: string;
+  k?: number;
+  mode?: 'parallel' | 'sequential';
+  apply?: boolean;
+  memoryFile: string;
+  /** empty string: detect */
+  testCommand?: string;
+  maxSteps?: number;
+  linkedFolders?: string[];
+  worktreeDir?: string;
+  llm: LlmConfig;
+  approval: { policy: CommandApproval; allowedCommands: string[] };
+}
+
+/** What `solve --json` prints when the run could not happen or was cancelled. */
+export interface SolveErrorResult {
+  status: 'error';
+  error: { code: string; message: string };
+}
+
+export type SolveOutcome = SolveResult | SolveErrorResult;
+
+/** The error of a failed or cancelled run, undefined for a run that finished (resolved or not). */
+export function solveErrorOf(r: SolveOutcome): { code: string; message: string } | undefined {
+  return r.status === 'error' ? (r.error ?? { code: 'internal', message: 'the run failed' }) : undefined;
+}
+
+export interface RunEventParams {
+  ticket: string;
+  event: EngineEvent;
+}
+
+export interface ApplyPatchParams {
+  repo: string;
+  patch: string;
+}
+
+export interface ApplyPatchResult {
+  applied: boolean;
+  files: string[];
+  /** why it did not apply (git's message) */
+  error?: string;
+}
+
+export interface ApprovalParams {
+  ticket: string;
+  command: string;
+  attempt: number;
+}
+
+export interface ApprovalResult {
+  allowed: boolean;
+  /** shown to the model when denied */
+  reason?: string;
+  /** the user chose "Always allow this command" */
+  always?: boolean;
+}
+
+export interface ModelCompleteParams {
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  /** a model name/family from settings (vscode.lm selector) */
+  model?: string;
+  /** JSON mode hint for structured replies */
+  json?: boolean;
+}
+
+export interface ServerInfo {
+  version: string;
+  pid: number;
+  node: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The map: method → [params, result]
+
+/** Requests the extension sends to the engine. */
+export interface ClientRequests {
+  'server/info': [Record<string, never>, ServerInfo];
+  'memory/list': [MemoryRef & { includeArchived?: boolean }, MemoryItemDto[]];
+  'memory/get': [MemoryRef & { id: string }, MemoryItemDto | null];
+  'memory/search': [MemoryRef & { query: string; k?: number }, (MemoryItemDto & { score?: number })[]];
+  'memory/update': [MemoryRef & { id: string; patch: MemoryPatch }, MemoryItemDto];
+  'memory/delete': [MemoryRef & { id: string }, { deleted: boolean }];
+  'memory/add': [MemoryRef & { draft: LessonDraft }, MemoryItemDto];
+  'memory/export': [MemoryRef, { jsonl: string; count: number }];
+  'memory/import': [MemoryRef & { jsonl: string }, { added: number; skipped: number }];
+  /** one task end to end; resolves to the `solve --json` object (also for errors and cancellation) */
+  'solve/start': [SolveParams, SolveOutcome];
+  'patch/apply': [ApplyPatchParams, ApplyPatchResult];
+}
+
+/** Requests the engine sends to the extension. */
+export interface ServerRequests {
+  /** command approval ("ask" policy): the user answers in a modal */
+  'approval/request': [ApprovalParams, ApprovalResult];
+  /** one chat completion through vscode.lm (provider "vscode-lm") */
+  'model/complete': [ModelCompleteParams, AssistantReply];
+}
+
+/** Notifications the engine sends to the extension. */
+export interface ServerNotifications {
+  /** live progress of a run (the run view, the status bar, the log) */
+  'run/event': RunEventParams;
+  /** a memory file was written by this server */
+  'memory/changed': { memoryFile: string };
+  /** engine log lines outside any run */
+  'server/log': { level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+}
+
+export type OutcomeGroup = Outcome | 'archived';
+
+// ---------------------------------------------------------------------------------------------------
+// Typed helpers over the structural parts of vscode-jsonrpc that both ends share
+
+/** The part of CancellationToken both libraries agree on. */
+export interface TokenLike {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+interface RequestSender {
+  sendRequest(method: string, params: unknown, token?: any): Promise<unknown>;
+}
+interface RequestReceiver {
+  onRequest(method: string, handler: (params: any, token: any) => unknown): unknown;
+}
+interface NotificationSender {
+  sendNotification(method: string, params: unknown): unknown;
+}
+interface NotificationReceiver {
+  onNotification(method: string, handler: (params: any) => void): unknown;
+}
+
+export function sendRequest<K extends keyof ClientRequests | keyof ServerRequests>(
+  to: RequestSender,
+  method: K,
+  params: K extends keyof ClientRequests ? ClientRequests[K][0] : K extends keyof ServerRequests ? ServerRequests[K][0] : never,
+  token?: TokenLike,
+): Promise<K extends keyof ClientRequests ? ClientRequests[K][1] : K extends keyof ServerRequests ? ServerRequests[K][1] : never> {
+  return to.sendRequest(method, params, token) as Promise<never>;
+}
+
+export function onRequest<K extends keyof ClientRequests | keyof ServerRequests>(
+  on: RequestReceiver,
+  method: K,
+  handler: (
+    params: K extends keyof ClientRequests ? ClientRequests[K][0] : K extends keyof ServerRequests ? ServerRequests[K][0] : never,
+    token: TokenLike,
+  ) => Promise<K extends keyof ClientRequests ? ClientRequests[K][1] : K extends keyof ServerRequests ? ServerRequests[K][1] : never>,
+): void {
+  on.onRequest(method, handler);
+}
+
+export function sendNotification<K extends keyof ServerNotifications>(to: NotificationSender, method: K, params: ServerNotifications[K]): void {
+  void to.sendNotification(method, params);
+}
+
+export function onNotification<K extends keyof ServerNotifications>(
+  on: NotificationReceiver,
+  method: K,
+  handler: (params: ServerNotifications[K]) => void,
+): void {
+  on.onNotification(method, handler);
+}
+
+/** Error data carried by a JSON-RPC error from the engine: the EngineError code. */
+export interface EngineErrorData {
+  code: string;
+}
+
+/** JSON-RPC error code the server uses for EngineErrors (application range). */
+export const ENGINE_ERROR = -32001;

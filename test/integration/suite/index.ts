@@ -1,0 +1,20 @@
+/**
+ * Entry the VS Code host loads as `extensionTestsPath` (bundled to out/integration/index.js by run.js):
+ * runs the mocha suites inside the real extension host and rejects when any test fails, which the host
+ * reports through codeAutomationExit.
+ */
+export function run(): Promise<void> {
+  // mocha 12 is an ES module; require() gives its namespace
+  const ns = require('mocha') as { Mocha?: typeof import('mocha'); default?: typeof import('mocha') };
+  const Mocha = (ns.Mocha ?? ns.default ?? ns) as typeof import('mocha');
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120000, color: false, reporter: 'spec' });
+  // the suites are bundled into this file: give them mocha's globals, then load them in order
+  mocha.suite.emit('pre-require', globalThis, 'in-host', mocha);
+  require('./activation.test');
+  require('./memory.test');
+  require('./solve.test');
+  require('./guards.test');
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} in-host test(s) failed`)) : resolve()));
+  });
+}

@@ -1,0 +1,149 @@
+import * as assert from 'assert';
+import type { BenchRun } from '../../src/engine/bench/runner';
+import type { StrategyName } from '../../src/engine/bench/strategies';
+import { buildReport, compareWithNone, learningCurves, leaveOneOutAudit, renderMarkdown, summarize } from '../../src/engine/bench/report';
+import { learningCurveSvg, lineOffset } from '../../src/engine/bench/svg';
+
+const TASKS = ['t1', 't2', 't3'];
+
+function run(strategy: StrategyName, pass: number, taskIndex: number, status: BenchRun['status'], extra: Partial<BenchRun> = {}): BenchRun {
+  return {
+    strategy,
+    pass,
+    position: (pass - 1) * TASKS.length + taskIndex + 1,
+    task: TASKS[taskIndex]!,
+    status,
+    agentStatus: status,
+    decidedBy: status === 'error' ? 'none' : 'hidden',
+    steps: status === 'error' ? 0 : 10,
+    attempts: status === 'error' ? 0 : 1,
+    tokens: { prompt: 1000, completion: 100 },
+    wallMs: 2000,
+    retrieved: [],
+    added: [],
+    merged: [],
+    judge: null,
+    runId: null,
+    ...extra,
+  };
+}
+
+// none: ✗ ✓ ✗ | ✗ ✓ ✗ ; reasoningbank: ✗ ✓ ✓ | ✓ ✓ ✓ (with fewer steps on wins)
+const RUNS: BenchRun[] = [
+  run('none', 1, 0, 'unresolved'),
+  run('none', 1, 1, 'resolved'),
+  run('none', 1, 2, 'unresolved'),
+  run('none', 2, 0, 'unresolved'),
+  run('none', 2, 1, 'resolved'),
+  run('none', 2, 2, 'error', { error: 'endpoint: boom' }),
+  run('reasoningbank', 1, 0, 'unresolved', { added: ['a1', 'a2'] }),
+  run('reasoningbank', 1, 1, 'resolved', { steps: 6, retrieved: ['a1'], added: ['b1'] }),
+  run('reasoningbank', 1, 2, 'resolved', { steps: 8, retrieved: ['a1', 'b1'], added: ['a1'], merged: ['a1'] }),
+  run('reasoningbank', 2, 0, 'resolved', { steps: 4, retrieved: ['b1'], tokens: { prompt: 2000, completion: 200 } }),
+  run('reasoningbank', 2, 1, 'resolved', { steps: 4, retrieved: ['a2'] }),
+  run('reasoningbank', 2, 2, 'resolved', { steps: 4, retrieved: ['a1'] }),
+];
+
+const META = {
+  suite: { name: 'mini', dir: '/suites/mini', tasks: TASKS },
+  settings: { strategies: ['none', 'reasoningbank'] as StrategyName[], k: 1, mode: 'parallel' as const, repeat: 2, maxSteps: 30, model: 'model "m" at http://x/v1', embeddingModel: null },
+  startedAt: new Date('2025-01-01T10:00:00Z'),
+  finishedAt: new Date('2025-01-01T10:05:00Z'),
+  completed: true,
+};
+
+describe('bench report', () => {
+  it('aggregates each strategy from its runs', () => {
+    const none = summarize('none', RUNS);
+    assert.deepStrictEqual([none.runs, none.resolved, none.unresolved, none.errors], [6, 2, 3, 1]);
+    assert.strictEqual(none.successRate, 2 / 6);
+    assert.strictEqual(none.meanSteps, 10, 'errored runs do not count towards steps');
+    assert.deepStrictEqual(none.tokens, { prompt: 6000, completion: 600, total: 6600, meanPerRun: 1100 });
+    assert.deepStrictEqual(none.wallMs, { total: 12000, meanPerRun: 2000 });
+    assert.deepStrictEqual(none.perPass.map((p) => [p.pass, p.resolved, p.runs]), [[1, 1, 3], [2, 1, 3]]);
+
+    const rb = summarize('reasoningbank', RUNS);
+    assert.deepStrictEqual([rb.resolved, rb.errors], [5, 0]);
+    assert.strictEqual(rb.meanSteps, (10 + 6 + 8 + 4 + 4 + 4) / 6);
+    assert.strictEqual(rb.meanStepsResolved, (6 + 8 + 4 + 4 + 4) / 5);
+    assert.deepStrictEqual(rb.memory, { retrieved: 6, added: 4, runsWithRetrieval: 5 });
+    assert.strictEqual(rb.tokens.total, 5 * 1100 + 2200);
+  });
+
+  it('compares against none on the same task@pass pairs', () => {
+    const v = compareWithNone(RUNS.filter((r) => r.strategy === 'reasoningbank'), RUNS.filter((r) => r.strategy === 'none'));
+    assert.strictEqual(v.successRatePoints, 50); // 5/6 − 2/6
+    assert.strictEqual(v.resolved, 3);
+    assert.deepStrictEqual(v.gained, ['t3@1', 't1@2', 't3@2']);
+    assert.deepStrictEqual(v.lost, []);
+    assert.strictEqual(v.meanSteps, 6 - 10);
+    assert.strictEqual(v.meanTokens, Math.round(7700 / 6 - 1100));
+    // a cancelled stream compares only what both ran
+    const short = compareWithNone(RUNS.filter((r) => r.strategy === 'reasoningbank' && r.pass === 1), RUNS.filter((r) => r.strategy === 'none'));
+    assert.strictEqual(short.successRatePoints, 33.3);
+  });
+
+  it('audits leave-one-out: a task may not get back what it distilled itself', () => {
+    assert.deepStrictEqual(leaveOneOutAudit(RUNS).violations, [], 'a1 came back to t3, but t3 only merged into it');
+    const bad = [...RUNS, run('reasoningbank', 3, 0, 'resolved', { retrieved: ['a2', 'b1'] })];
+    assert.deepStrictEqual(leaveOneOutAudit(bad).violations, [{ strategy: 'reasoningbank', task: 't1', pass: 3, ids: ['a2'] }]);
+  });
+
+  it('builds the report with differences only where none ran', () => {
+    const report = buildReport(RUNS, META);
+    assert.strictEqual(report.wallMs, 300000);
+    assert.strictEqual(report.strategies[0]!.vsNone, null);
+    assert.strictEqual(report.strategies[1]!.vsNone!.successRatePoints, 50);
+    const alone = buildReport(RUNS.filter((r) => r.strategy === 'reasoningbank'), { ...META, settings: { ...META.settings, strategies: ['reasoningbank'] } });
+    assert.strictEqual(alone.strategies[0]!.vsNone, null);
+    assert.match(renderMarkdown(alone), /Add `none` to `--strategy`/);
+    assert.ok(JSON.parse(JSON.stringify(report)), 'plain JSON');
+  });
+
+  it('learning curves are the cumulative success rate in stream order', () => {
+    const report = buildReport([...RUNS].reverse(), META);
+    const curves = learningCurves(report);
+    assert.deepStrictEqual(curves.map((c) => c.strategy), ['none', 'reasoningbank']);
+    assert.deepStrictEqual(curves[0]!.points, [0, 1 / 2, 1 / 3, 1 / 4, 2 / 5, 2 / 6]);
+    assert.deepStrictEqual(curves[1]!.points, [0, 1 / 2, 2 / 3, 3 / 4, 4 / 5, 5 / 6]);
+  });
+
+  it('renders the Markdown tables from the same numbers', () => {
+    const md = renderMarkdown(buildReport(RUNS, META), { svgFile: 'learning-curve.svg' });
+    assert.match(md, /^# Bench: mini/);
+    assert.match(md, /\| \*\*none\*\* \| 2\/6 \| 33% \| — \| 10\.0 \| — \| 1\.1k \| — \| 2\.0 s \| 0 \| 0 \| 1 \|/);
+    assert.match(md, /\| \*\*reasoningbank\*\* \| 5\/6 \| 83% \| \+50\.0 pp \(\+3\) \| 6\.0 \| −4\.0 \| 1\.3k \| \+183 \| 2\.0 s \| 6 \| 4 \| 0 \|/);
+    assert.match(md, /\*\*reasoningbank\*\* resolved `t3@1`, `t1@2`, `t3@2` that `none` did not/);
+    assert.match(md, /\| reasoningbank \| 2\/3 \(67%\) \| 3\/3 \(100%\) \|/);
+    assert.match(md, /!\[Cumulative success rate[^\]]*\]\(learning-curve\.svg\)/);
+    assert.match(md, /\| `t3` \| 2 \| ⚠️ 0 st · 1\.1k · 2\.0 s \| ✅ 4 st · 1\.1k · 2\.0 s · 1↓ 0↑ \|/);
+    assert.match(md, /Leave-one-out: held in all 6 run\(s\)/);
+    assert.match(md, /none `t3`@2: endpoint: boom/);
+  });
+
+  it('draws one line per strategy with a point per run, on a 0–100 % scale', () => {
+    const report = buildReport(RUNS, META);
+    const svg = learningCurveSvg(report);
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /<\/svg>\n$/);
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)"[^>]*stroke="(#[0-9a-f]{6})"/g)];
+    assert.strictEqual(lines.length, 2);
+    const ys = lines.map((l) => l[1]!.split(' ').map((p) => Number(p.split(',')[1])));
+    assert.deepStrictEqual(ys.map((y) => y.length), [6, 6]);
+    // y is linear in the rate: top of the plot = 100 %, bottom = 0 %
+    const tickY = (label: string) => Number(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${label}</text>`).exec(svg)![1]);
+    const top = tickY('100%');
+    const bottom = tickY('0%');
+    const rate = (y: number) => Math.round(((bottom - y) / (bottom - top)) * 1000) / 1000;
+    ys.forEach((line, i) => {
+      const dy = lineOffset(i, 2);
+      assert.ok(Math.abs(dy) <= 3, 'overlapping lines are drawn a few pixels apart, no more');
+      assert.deepStrictEqual(line.map((y) => rate(y - dy)), learningCurves(report)[i]!.points.map((p) => Math.round(p * 1000) / 1000));
+    });
+    assert.match(svg, /5\/6 resolved \(83%\)/);
+    assert.match(svg, />pass 2</);
+    assert.strictEqual((svg.match(/<circle /g) ?? []).length, 12);
+    // well-formed enough for any XML reader: every element closed, special characters escaped
+    assert.doesNotMatch(svg.replace(/&(amp|lt|gt|quot);/g, ''), /&/);
+  });
+});
