@@ -33,7 +33,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     testCommand: c.get<string>('testCommand', ''),
     maxSteps: c.get<number>('maxSteps', 50),
     k: c.get<number>('k', 3),
-    concurrency: c.get<number>('concurrency', 4),
+    concurrency: c.get<number>('concurrency', 0),
     commandApproval: c.get<CommandApproval>('commandApproval', 'ask'),
     allowedCommands: c.get<string[]>('allowedCommands', []),
     linkedFolders: c.get<string[]>('linkedFolders', ['node_modules', '.venv']),

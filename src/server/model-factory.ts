@@ -6,10 +6,11 @@ import type { LlmConfig } from './protocol';
 
 const blankToUndefined = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
 
-export function createChatModel(config: LlmConfig, forward: CompleteForwarder, onWarn: (message: string) => void): ChatModel {
+export function createChatModel(config: LlmConfig, forward: CompleteForwarder, onWarn: (message: string) => void, k = 1): ChatModel {
   if (config.provider === 'vscode-lm') return new ForwardingChatModel(forward, blankToUndefined(config.model));
   const env = { ...process.env };
-  if (config.concurrency) env.REASONINGBANK_CONCURRENCY = String(config.concurrency);
+  // 0 (the default) means k: every attempt may have one request in flight
+  env.REASONINGBANK_CONCURRENCY = String(config.concurrency && config.concurrency > 0 ? config.concurrency : Math.max(1, k));
   const settings = resolveLlmSettings(
     {
       baseUrl: blankToUndefined(config.baseUrl),

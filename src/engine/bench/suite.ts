@@ -64,7 +64,7 @@ export function loadSuite(dir: string): BenchSuite {
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b, 'en'));
-  if (names.length === 0) throw badInput(`suite ${abs} has no task folders (see docs/bench.md for the layout)`);
+  if (names.length === 0) throw badInput(`suite ${abs} has no task folders (see the README, "Suite format", for the layout)`);
   const problems: string[] = [];
   const tasks: BenchTask[] = [];
   for (const name of names) {

@@ -56,7 +56,7 @@ export async function solveHandler(p: SolveParams, token: TokenLike, host: Solve
       if (answer.allowed && answer.always) allowed.add(command.trim());
       return answer.allowed ? { allowed: true } : { allowed: false, reason: answer.reason ?? denialReason(policy, command) };
     };
-    const model = createChatModel(p.llm, (params, signal) => host.complete(params, signal), host.warn);
+    const model = createChatModel(p.llm, (params, signal) => host.complete(params, signal), host.warn, p.k ?? 1);
     const result = await solve({
       repo: p.repo,
       task: p.issue,
