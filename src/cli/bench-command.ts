@@ -10,8 +10,8 @@ import type { CliIO } from './io';
 import { failure, intFlag } from './errors';
 import { describeEvent } from './progress';
 import { usageError } from '../engine/errors';
-import { OpenAIChatModel, resolveLlmSettings } from '../engine/llm/openai-model';
-import { MAX_K, DEFAULT_MAX_STEPS } from '../engine/solve';
+import { OpenAIChatModel } from '../engine/llm/openai-model';
+import { RUN_FLAG_OPTIONS, parseRunFlags } from './run-flags';
 import { loadSuite } from '../engine/bench/suite';
 import { parseStrategies, memoryFileOf } from '../engine/bench/strategies';
 import { runBench } from '../engine/bench/runner';
@@ -47,19 +47,12 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       options: {
         suite: { type: 'string' },
         strategy: { type: 'string' },
-        k: { type: 'string' },
-        mode: { type: 'string' },
         repeat: { type: 'string' },
         limit: { type: 'string' },
         report: { type: 'string' },
-        json: { type: 'boolean' },
-        'max-steps': { type: 'string' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
-        'embedding-model': { type: 'string' },
         'keep-work': { type: 'boolean' },
         verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
+        ...RUN_FLAG_OPTIONS,
       },
     });
     json = !!values.json;
@@ -71,18 +64,14 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     if (!values.suite) throw usageError('--suite DIR is required (for example --suite bench/suites/starter)');
     const suite = loadSuite(path.resolve(io.cwd, values.suite));
     const strategies = parseStrategies(values.strategy ?? DEFAULT_STRATEGIES);
-    const k = intFlag('k', values.k, 1, 1, MAX_K);
-    const mode = values.mode ?? 'parallel';
-    if (mode !== 'parallel' && mode !== 'sequential') throw usageError(`--mode must be parallel or sequential (got "${mode}")`);
+    const { k, mode, maxSteps, settings } = parseRunFlags(values, io.env);
     const repeat = intFlag('repeat', values.repeat, 1, 1, MAX_REPEAT);
     const limit = intFlag('limit', values.limit, suite.tasks.length, 1, 100_000);
-    const maxSteps = intFlag('max-steps', values['max-steps'], DEFAULT_MAX_STEPS, 1, 1000);
     const reportDir = values.report ? path.resolve(io.cwd, values.report) : null;
     if (reportDir && fs.existsSync(reportDir) && !fs.statSync(reportDir).isDirectory()) {
       throw usageError(`--report ${values.report}: exists and is not a folder`);
     }
     suite.tasks = suite.tasks.slice(0, limit);
-    const settings = resolveLlmSettings({ baseUrl: values['base-url'], model: values.model, embeddingModel: values['embedding-model'] }, io.env);
     keepWork = !!values['keep-work'];
 
     const printer = benchProgressPrinter(io.stderr, { isTTY: !!io.isTTY, describeEvent: values.verbose ? describeEvent : undefined });

@@ -3,12 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'node:util';
 import type { CliIO } from './io';
-import { solve, MAX_K, DEFAULT_MAX_STEPS } from '../engine/solve';
-import { OpenAIChatModel, resolveLlmSettings } from '../engine/llm/openai-model';
+import { solve } from '../engine/solve';
+import { OpenAIChatModel } from '../engine/llm/openai-model';
 import { usageError } from '../engine/errors';
 import { fanOut } from '../engine/events';
 import { progressPrinter } from './progress';
-import { failure, intFlag } from './errors';
+import { failure } from './errors';
+import { RUN_FLAG_OPTIONS, parseRunFlags } from './run-flags';
 
 export const SOLVE_USAGE = `usage: reasoningbank solve --repo DIR (--issue TEXT | --issue-file FILE) [--test CMD] [--memory FILE]
                           [--k N] [--mode parallel|sequential] [--max-steps N] [--apply] [--no-memory]
@@ -27,17 +28,10 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
         'issue-file': { type: 'string' },
         test: { type: 'string' },
         memory: { type: 'string' },
-        k: { type: 'string' },
-        mode: { type: 'string' },
-        'max-steps': { type: 'string' },
         apply: { type: 'boolean' },
         'no-memory': { type: 'boolean' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
-        'embedding-model': { type: 'string' },
         'allow-env': { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
+        ...RUN_FLAG_OPTIONS,
       },
     });
     json = !!values.json;
@@ -55,17 +49,8 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
       task = fs.readFileSync(file, 'utf8');
     }
     if (!task || !task.trim()) throw usageError('no issue text: pass --issue TEXT or --issue-file FILE');
-    const k = intFlag('k', values.k, 1, 1, MAX_K);
-    const maxSteps = intFlag('max-steps', values['max-steps'], DEFAULT_MAX_STEPS, 1, 1000);
-    const mode = values.mode ?? 'parallel';
-    if (mode !== 'parallel' && mode !== 'sequential') throw usageError(`--mode must be parallel or sequential (got "${mode}")`);
     if (values['no-memory'] && values.memory) throw usageError('--memory and --no-memory contradict each other');
-    const settings = resolveLlmSettings(
-      { baseUrl: values['base-url'], model: values.model, embeddingModel: values['embedding-model'] },
-      io.env,
-    );
-    // the shared request limiter defaults to k: every attempt may have one request in flight
-    if (!io.env.REASONINGBANK_CONCURRENCY) settings.maxConcurrent = Math.max(k, 1);
+    const { k, mode, maxSteps, settings } = parseRunFlags(values, io.env);
     const printer = progressPrinter(io.stderr, !!io.isTTY);
     const model = OpenAIChatModel.create(settings, { onWarn: (m) => printer({ type: 'log', level: 'warn', message: m }) });
 

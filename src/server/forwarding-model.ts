@@ -8,7 +8,7 @@
 import { CancelledError, EngineError, errorMessage } from '../engine/errors';
 import type { AssistantReply, ChatModel, CompleteRequest, StructuredRequest } from '../engine/llm/model';
 import { UsageMeter } from '../engine/llm/model';
-import { describeZodError, extractJson, toStrictJsonSchema } from '../engine/llm/structured';
+import { askValidated, toStrictJsonSchema } from '../engine/llm/structured';
 import type { ModelCompleteParams } from './protocol';
 
 export type CompleteForwarder = (params: ModelCompleteParams, signal?: AbortSignal) => Promise<AssistantReply>;
@@ -50,25 +50,17 @@ export class ForwardingChatModel implements ChatModel {
         content: `Reply with only one JSON value named "${req.name}" that matches this JSON schema, with no prose and no code fence:\n${schema}`,
       },
     ];
-    let problem = '';
-    for (let round = 0; round < 2; round++) {
-      const reply = await this.send({ messages, model: this.modelName, json: true }, req.signal);
-      this.meter.add(reply.usage);
-      const text = reply.content ?? '';
-      try {
-        const parsed = req.schema.safeParse(extractJson(text));
-        if (parsed.success) return parsed.data;
-        problem = describeZodError(parsed.error);
-      } catch (err) {
-        problem = `not valid JSON (${errorMessage(err)})`;
-      }
-      messages.push({ role: 'assistant', content: text || '(empty reply)' } as never);
-      messages.push({
-        role: 'user',
-        content: `That reply does not match the required JSON schema "${req.name}": ${problem}. Reply again with only the JSON value, nothing else.`,
-      });
-    }
-    throw new EngineError('model-reply', `${this.label} gave a "${req.name}" reply that does not match its schema, also after one repair request: ${problem}`);
+    return askValidated({
+      name: req.name,
+      schema: req.schema,
+      messages,
+      label: this.label,
+      ask: async (conversation) => {
+        const reply = await this.send({ messages: conversation, model: this.modelName, json: true }, req.signal);
+        this.meter.add(reply.usage);
+        return reply.content ?? '';
+      },
+    });
   }
 
   async embed(): Promise<number[][] | null> {

@@ -9,7 +9,7 @@ import { CancelledError, EngineError, errorMessage } from '../errors';
 import type { AssistantReply, ChatModel, CompleteRequest, StructuredRequest, ToolCall } from './model';
 import { UsageMeter } from './model';
 import { RequestLimiter, backoffDelay, parseRetryAfter, sleep } from './limiter';
-import { describeZodError, extractJson, toStrictJsonSchema } from './structured';
+import { askValidated, toStrictJsonSchema } from './structured';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
@@ -188,32 +188,19 @@ export class OpenAIChatModel implements ChatModel {
       type: 'json_schema' as const,
       json_schema: { name: req.name, schema: toStrictJsonSchema(req.schema), strict: true },
     };
-    const messages = [...req.messages];
-    let lastProblem = '';
-    for (let round = 0; round < 2; round++) {
-      const res = await this.withRetries('structured', req.signal, () =>
-        client.chat.completions.create({ model: settings.model, messages, response_format }, { signal: req.signal }),
-      );
-      this.meter.add({ prompt: res.usage?.prompt_tokens ?? 0, completion: res.usage?.completion_tokens ?? 0 });
-      const text = res.choices?.[0]?.message?.content ?? '';
-      try {
-        const parsed = req.schema.safeParse(extractJson(text));
-        if (parsed.success) return parsed.data;
-        lastProblem = describeZodError(parsed.error);
-      } catch (err) {
-        lastProblem = `not valid JSON (${errorMessage(err)})`;
-      }
-      // one repair round: show the model its reply and what is wrong with it
-      messages.push({ role: 'assistant', content: text || '(empty reply)' });
-      messages.push({
-        role: 'user',
-        content: `That reply does not match the required JSON schema "${req.name}": ${lastProblem}. Reply again with only the JSON object, nothing else.`,
-      });
-    }
-    throw new EngineError(
-      'model-reply',
-      `${this.label} gave a "${req.name}" reply that does not match its schema, also after one repair request: ${lastProblem}`,
-    );
+    return askValidated({
+      name: req.name,
+      schema: req.schema,
+      messages: req.messages,
+      label: this.label,
+      ask: async (messages) => {
+        const res = await this.withRetries('structured', req.signal, () =>
+          client.chat.completions.create({ model: settings.model, messages, response_format }, { signal: req.signal }),
+        );
+        this.meter.add({ prompt: res.usage?.prompt_tokens ?? 0, completion: res.usage?.completion_tokens ?? 0 });
+        return res.choices?.[0]?.message?.content ?? '';
+      },
+    });
   }
 
   async embed(texts: string[], signal?: AbortSignal): Promise<number[][] | null> {

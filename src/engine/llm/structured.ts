@@ -1,5 +1,7 @@
 /** json_schema response formats from zod schemas, and tolerant parsing of what models send back. */
 import { z } from 'zod';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { EngineError, errorMessage } from '../errors';
 
 /** Strict-mode JSON schema: every object closed, every property required (OpenAI's strict rules). */
 export function toStrictJsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -50,4 +52,36 @@ export function describeZodError(err: z.ZodError): string {
     .slice(0, 8)
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
     .join('; ');
+}
+
+/**
+ * The validate-and-repair loop every ChatModel uses for structured replies: ask, parse, validate; on a
+ * mismatch show the model its reply and what is wrong, once; then a clear error naming the model.
+ * `ask` sends the conversation and returns the reply text (it does its own token accounting).
+ */
+export async function askValidated<T>(opts: {
+  name: string;
+  schema: z.ZodType<T>;
+  messages: ChatCompletionMessageParam[];
+  label: string;
+  ask: (messages: ChatCompletionMessageParam[]) => Promise<string>;
+}): Promise<T> {
+  const messages = [...opts.messages];
+  let problem = '';
+  for (let round = 0; round < 2; round++) {
+    const text = await opts.ask(messages);
+    try {
+      const parsed = opts.schema.safeParse(extractJson(text));
+      if (parsed.success) return parsed.data;
+      problem = describeZodError(parsed.error);
+    } catch (err) {
+      problem = `not valid JSON (${errorMessage(err)})`;
+    }
+    messages.push({ role: 'assistant', content: text || '(empty reply)' });
+    messages.push({
+      role: 'user',
+      content: `That reply does not match the required JSON schema "${opts.name}": ${problem}. Reply again with only the JSON value, nothing else.`,
+    });
+  }
+  throw new EngineError('model-reply', `${opts.label} gave a "${opts.name}" reply that does not match its schema, also after one repair request: ${problem}`);
 }

@@ -4,7 +4,7 @@
  * the same pieces round by round (see sequential.ts).
  */
 import * as path from 'path';
-import type { ChatModel } from '../llm/model';
+import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
 import type { AttemptMaterial } from '../lesson-memory';
 import type { AttemptStatus, TestResult, Verdict } from '../types';
@@ -94,6 +94,28 @@ export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 
   return result;
 }
 
+/** The agent at work in an opened attempt; `more` continues a conversation (sequential refinement). */
+export function agentIn(
+  ctx: AttemptContext,
+  open: OpenAttempt,
+  more: { messages?: ChatMessage[]; startStep?: number; maxSteps?: number } = {},
+): Promise<AgentOutcome> {
+  return runAgent({
+    model: open.model,
+    workspace: open.workspace,
+    task: ctx.task,
+    lessons: ctx.lessons,
+    maxSteps: more.maxSteps ?? ctx.maxSteps,
+    signal: ctx.signal,
+    events: ctx.events,
+    runId: ctx.runId,
+    attempt: open.index,
+    trajectoryFile: open.trajectoryFile,
+    messages: more.messages,
+    startStep: more.startStep,
+  });
+}
+
 /** Patch, tests, judge: the tests decide where they ran; the LLM judge explains (or decides without tests). */
 export async function judgeAttempt(
   ctx: AttemptContext,
@@ -130,18 +152,7 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
   try {
     open = await openAttempt(ctx, index);
     const baseline = opts.baseline ? await runTestsIn(ctx, open, 'baseline') : null;
-    const outcome = await runAgent({
-      model: open.model,
-      workspace: open.workspace,
-      task: ctx.task,
-      lessons: ctx.lessons,
-      maxSteps: ctx.maxSteps,
-      signal: ctx.signal,
-      events: ctx.events,
-      runId: ctx.runId,
-      attempt: index,
-      trajectoryFile: open.trajectoryFile,
-    });
+    const outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
     const judged = await judgeAttempt(ctx, open, outcome, baseline);
     const failedToRun = outcome.reason === 'error' && !judged.patch.trim();

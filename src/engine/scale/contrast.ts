@@ -26,13 +26,7 @@ export async function contrastLessons(
     attempts: redact(formatAttempts(attempts, 40000)),
     max: MAX_CONTRAST_ITEMS,
   });
-  const reply = await model.structured({
-    name: 'memory_items',
-    schema: lessonsSchema(MAX_CONTRAST_ITEMS),
-    messages: [{ role: 'user', content: prompt }],
-    signal,
-  });
-  return reply.items.slice(0, MAX_CONTRAST_ITEMS);
+  return askLessons(model, prompt, MAX_CONTRAST_ITEMS, signal);
 }
 
 export async function refinementLessons(
@@ -60,13 +54,17 @@ export async function refinementLessons(
     verdict: `${attempt.verdict.success ? 'resolved' : 'unresolved'} — ${attempt.verdict.reason}`,
     max: MAX_REFINEMENT_ITEMS,
   });
+  return askLessons(model, prompt, MAX_REFINEMENT_ITEMS, signal);
+}
+
+async function askLessons(model: ChatModel, prompt: string, max: number, signal?: AbortSignal): Promise<LessonDraft[]> {
   const reply = await model.structured({
     name: 'memory_items',
-    schema: lessonsSchema(MAX_REFINEMENT_ITEMS),
+    schema: lessonsSchema(max),
     messages: [{ role: 'user', content: prompt }],
     signal,
   });
-  return reply.items.slice(0, MAX_REFINEMENT_ITEMS);
+  return reply.items.slice(0, max);
 }
 
 /** Did a refine round change the patch? Only then is there a correction to learn from. */

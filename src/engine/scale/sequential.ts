@@ -6,30 +6,18 @@
  */
 import type { AttemptMaterial } from '../lesson-memory';
 import type { AttemptStatus } from '../types';
-import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { renderPrompt } from '../prompts';
 import { CancelledError, errorMessage } from '../errors';
 import { truncateMiddle } from '../text';
-import { type AttemptContext, type AttemptRun, judgeAttempt, openAttempt, runTestsIn } from './attempt';
+import { type AttemptContext, type AttemptRun, agentIn, judgeAttempt, openAttempt, runTestsIn } from './attempt';
 import { testsLine } from './attempt-text';
 
 export async function runSequential(ctx: AttemptContext, rounds: number): Promise<AttemptRun> {
   const open = await openAttempt(ctx, 0);
   try {
     const baseline = await runTestsIn(ctx, open, 'baseline');
-    let outcome = await runAgent({
-      model: open.model,
-      workspace: open.workspace,
-      task: ctx.task,
-      lessons: ctx.lessons,
-      maxSteps: ctx.maxSteps,
-      signal: ctx.signal,
-      events: ctx.events,
-      runId: ctx.runId,
-      attempt: 0,
-      trajectoryFile: open.trajectoryFile,
-    });
+    let outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
     let judged = await judgeAttempt(ctx, open, outcome, baseline);
     const history: NonNullable<AttemptMaterial['rounds']> = [
@@ -45,17 +33,8 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       const tests = judged.after
         ? `Test result after your last change (${judged.after.command}): ${testsLine(judged.after)}.\n\`\`\`\n${truncateMiddle(judged.after.output, 3000)}\n\`\`\``
         : 'There is no test command for this project; check the behaviour yourself.';
-      outcome = await runAgent({
-        model: open.model,
-        workspace: open.workspace,
-        task: ctx.task,
-        lessons: ctx.lessons,
+      outcome = await agentIn(ctx, open, {
         maxSteps: budget,
-        signal: ctx.signal,
-        events: ctx.events,
-        runId: ctx.runId,
-        attempt: 0,
-        trajectoryFile: open.trajectoryFile,
         messages: [...outcome.messages, { role: 'user', content: renderPrompt('refine', { tests }) }],
         startStep: totalSteps,
       });

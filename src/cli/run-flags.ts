@@ -1,0 +1,37 @@
+/** Flags `solve` and `bench` share: how many attempts, which mode, how many steps, which endpoint. */
+import { usageError } from '../engine/errors';
+import { DEFAULT_MAX_STEPS, MAX_K } from '../engine/solve';
+import { type LlmSettings, resolveLlmSettings } from '../engine/llm/openai-model';
+import { intFlag } from './errors';
+
+export const RUN_FLAG_OPTIONS = {
+  k: { type: 'string' },
+  mode: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  'embedding-model': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface RunFlags {
+  k: number;
+  mode: 'parallel' | 'sequential';
+  maxSteps: number;
+  settings: LlmSettings;
+}
+
+export function parseRunFlags(
+  values: { k?: string; mode?: string; 'max-steps'?: string; 'base-url'?: string; model?: string; 'embedding-model'?: string },
+  env: NodeJS.ProcessEnv,
+): RunFlags {
+  const k = intFlag('k', values.k, 1, 1, MAX_K);
+  const mode = values.mode ?? 'parallel';
+  if (mode !== 'parallel' && mode !== 'sequential') throw usageError(`--mode must be parallel or sequential (got "${mode}")`);
+  const maxSteps = intFlag('max-steps', values['max-steps'], DEFAULT_MAX_STEPS, 1, 1000);
+  const settings = resolveLlmSettings({ baseUrl: values['base-url'], model: values.model, embeddingModel: values['embedding-model'] }, env);
+  // the shared request limiter defaults to k: every attempt may have one request in flight
+  if (!env.REASONINGBANK_CONCURRENCY) settings.maxConcurrent = Math.max(k, 1);
+  return { k, mode, maxSteps, settings };
+}
