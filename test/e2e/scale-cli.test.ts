@@ -108,6 +108,25 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
     clean(repo);
   });
 
+  it('parallel: an attempt that crashes is recorded as an error and the others go on', async () => {
+    const repo = makeRepo(SUM_REPO);
+    server.setScript({
+      agent: planned(() => 'right'),
+      // conversation 1 is refused outright (not retryable): that attempt cannot go on
+      before: (ctx) => (ctx.conversation === 1 && ctx.step === 0 ? { status: 400, body: { error: { message: 'context length exceeded' } } } : undefined),
+      structured: { judge, memory_items: lessons('contrast'), best_of_k: () => ({ json: { index: 0, reason: 'first' } }) },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--json'], { env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    const statuses = result.attempts.map((a: { status: string }) => a.status).sort();
+    assert.deepStrictEqual(statuses, ['error', 'resolved']);
+    const crashed = result.attempts.find((a: { status: string }) => a.status === 'error');
+    assert.match(crashed.error, /context length exceeded/);
+    assert.strictEqual(result.attempts[result.chosen].status, 'resolved');
+    clean(repo);
+  });
+
   it('sequential: a wrong first finish is corrected in a refine round, and the correction becomes a lesson', async () => {
     const repo = makeRepo(SUM_REPO);
     server.setScript({
