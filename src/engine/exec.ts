@@ -97,9 +97,8 @@ export function runCommand(opts: RunOptions): Promise<RunOutcome> {
       // a daemonised grandchild may still hold the pipes open: do not wait for it
       child.stdout.destroy();
       child.stderr.destroy();
-      let output = head + (tail ? `\n[… output continued …]\n${tail}` : '');
-      if (timedOut) output += `\n[command timed out after ${Math.round(opts.timeoutMs / 1000)} s; its process tree was killed]`;
-      if (cancelled) output += '\n[command cancelled]';
+      // timeouts and cancels are reported through the flags: each caller words them for its reader
+      const output = head + (tail ? `\n[… output continued …]\n${tail}` : '');
       resolve({
         exitCode,
         signal,
