@@ -440,7 +440,7 @@ export class MemoryBank {
    * until `limit` rows pass the filters. Small banks are scored exactly in one pass.
    */
   private lexicalRank(db: Database, text: string, filter: RankFilter, limit: number): { ranked: LexicalRanked[]; distinct: number } {
-    const { terms, distinct, n } = this.lexicalIndex(db).queryTerms(text, this.store.generation);
+    const { terms, distinct, n } = this.lexicalIndex(db).queryTerms(text, this.store.generation, this.store.inTransaction);
     if (terms.length === 0) return { ranked: [], distinct };
     const match = matchExpression(terms);
     const filterParams = [filter.kind, filter.excludeTaskHash ?? '\u0000', match];

@@ -51,27 +51,47 @@ export function queryWeight(t: QueryTerm): number {
   return 1 + Math.log(t.qtf);
 }
 
+/**
+ * Reading the whole term table (fts4aux decodes every doclist) costs about this much per indexed token
+ * (sql.js, measured on the bench's banks: 10k items ≈ 0.76M tokens ≈ 45 ms, 100k ≈ 330 ms). A fixed
+ * estimate, not a calibration: a small bank's scan is mostly start-up cost and would mislead it.
+ */
+const SCAN_MS_PER_TOKEN = 45e-6;
+/** Banks whose whole term table should read within this are read at once on their first query. */
+export const EAGER_TERM_SCAN_MS = 150;
+
 /** Per-database helpers: temp virtual tables are not part of the exported file. */
 export class LexicalIndex {
   private tokenizeStmt: Statement;
   private dfStmt: Statement;
+  private allDfStmt: Statement;
   private countStmt: Statement;
-  /** document frequencies for one version of the contents (fts4aux reads a term's whole doclist) */
+  /**
+   * Document frequencies for one version of the contents. A lookup in fts4aux probes every segment of the
+   * index (~0.1 ms, more for frequent terms), so the whole table is read into `dfAll` once: at once when it is
+   * cheap and this database has not been read yet, otherwise (a large bank, or contents changed by a write
+   * in this process) once the single lookups of this version have cost as much as reading it all would.
+   */
+  private dfAll: Map<string, number> | null = null;
   private dfCache = new Map<string, number>();
   private dfVersion = -1;
+  private lookupMs = 0;
+  private scanned = false;
 
   constructor(private readonly db: Database) {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.rb_tokenize USING fts3tokenize(porter)`);
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.rb_terms USING fts4aux(main, items_fts)`);
     this.tokenizeStmt = db.prepare(`SELECT token, start, "end" FROM temp.rb_tokenize WHERE input = ?`);
     this.dfStmt = db.prepare(`SELECT documents FROM temp.rb_terms WHERE col = '*' AND term = ?`);
-    // the FTS4 %_stat row 0 starts with the document count as a varint: O(1), unlike count(*)
+    this.allDfStmt = db.prepare(`SELECT term, documents FROM temp.rb_terms WHERE col = '*'`);
+    // the FTS4 %_stat row 0 holds varints, the document count first: O(1), unlike count(*)
     this.countStmt = db.prepare(`SELECT value FROM items_fts_stat WHERE id = 0`);
   }
 
   free(): void {
     this.tokenizeStmt.free();
     this.dfStmt.free();
+    this.allDfStmt.free();
     this.countStmt.free();
   }
 
@@ -93,33 +113,43 @@ export class LexicalIndex {
   /**
    * The query's distinct terms that occur in the index, the most telling first (IDF × query weight), at most
    * `max`; and how many distinct terms the query has at all (also those the bank has never seen).
+   * `version` changes whenever the contents may have; inside a write transaction the contents can change
+   * between calls without a new version, so nothing is cached there.
    */
-  queryTerms(text: string, version: number, max = MAX_QUERY_TERMS): { terms: QueryTerm[]; distinct: number; n: number } {
-    if (version !== this.dfVersion) {
-      this.dfCache.clear();
-      this.dfVersion = version;
-    }
+  queryTerms(
+    text: string,
+    version: number,
+    inTransaction = false,
+    max = MAX_QUERY_TERMS,
+  ): { terms: QueryTerm[]; distinct: number; n: number } {
     const seen = new Map<string, { word: string; qtf: number }>();
     for (const t of this.tokens(text)) {
       const hit = seen.get(t.stem);
       if (hit) hit.qtf++;
       else seen.set(t.stem, { word: t.word, qtf: 1 });
     }
-    const n = readVarint((allFrom(this.countStmt, [])[0]?.[0] as Uint8Array | undefined) ?? new Uint8Array());
+    const stat = readVarints((allFrom(this.countStmt, [])[0]?.[0] as Uint8Array | undefined) ?? new Uint8Array());
+    const n = stat[0] ?? 0;
+    // then one token total per column (and after them the bytes of all documents)
+    const scanMs = stat.slice(1, 1 + COLUMN_WEIGHTS.length).reduce((a, b) => a + b, 0) * SCAN_MS_PER_TOKEN;
+    if (version !== this.dfVersion) {
+      this.dfVersion = version;
+      this.dfAll = null;
+      this.dfCache.clear();
+      this.lookupMs = 0;
+      if (!inTransaction && !this.scanned && scanMs <= EAGER_TERM_SCAN_MS) this.scanTerms();
+    }
     const terms: (QueryTerm & { priority: number })[] = [];
     // a long task (an issue with logs) has many terms; look up the likeliest useful ones: repeated, then longer
     const lookups = [...seen].sort((a, b) => b[1].qtf - a[1].qtf || b[0].length - a[0].length).slice(0, MAX_LOOKUPS);
     for (const [stem, { word, qtf }] of lookups) {
-      let df = this.dfCache.get(stem);
-      if (df === undefined) {
-        df = Number(allFrom(this.dfStmt, [stem])[0]?.[0] ?? 0);
-        this.dfCache.set(stem, df);
-      }
+      const df = this.documentFrequency(stem, inTransaction);
       if (df > 0) {
         const t = { word, stem, df, qtf };
         terms.push({ ...t, priority: idf(df, n) * queryWeight(t) });
       }
     }
+    if (!inTransaction && !this.dfAll && this.lookupMs >= scanMs) this.scanTerms();
     terms.sort((a, b) => b.priority - a.priority || a.stem.localeCompare(b.stem));
     const kept: QueryTerm[] = [];
     let rows = 0;
@@ -131,18 +161,45 @@ export class LexicalIndex {
     }
     return { terms: kept, distinct: seen.size, n };
   }
+
+  private documentFrequency(stem: string, inTransaction: boolean): number {
+    if (inTransaction) return Number(allFrom(this.dfStmt, [stem])[0]?.[0] ?? 0);
+    if (this.dfAll) return this.dfAll.get(stem) ?? 0;
+    let df = this.dfCache.get(stem);
+    if (df === undefined) {
+      const t0 = performance.now();
+      df = Number(allFrom(this.dfStmt, [stem])[0]?.[0] ?? 0);
+      this.lookupMs += performance.now() - t0;
+      this.dfCache.set(stem, df);
+    }
+    return df;
+  }
+
+  /** Reads every term's document frequency for the current version (see dfAll). */
+  private scanTerms(): void {
+    const all = new Map<string, number>();
+    for (const [term, documents] of allFrom(this.allDfStmt, [])) all.set(String(term), Number(documents));
+    this.dfAll = all;
+    this.dfCache.clear();
+    this.scanned = true;
+  }
 }
 
 /** FTS3/4 varints: 7 bits a byte, least significant first, high bit = more bytes follow. */
-function readVarint(bytes: Uint8Array): number {
+function readVarints(bytes: Uint8Array): number[] {
+  const out: number[] = [];
   let value = 0;
   let shift = 1;
   for (const b of bytes) {
     value += (b & 0x7f) * shift;
-    if ((b & 0x80) === 0) break;
     shift *= 128;
+    if ((b & 0x80) === 0) {
+      out.push(value);
+      value = 0;
+      shift = 1;
+    }
   }
-  return value;
+  return out;
 }
 
 export function matchExpression(terms: QueryTerm[]): string {
