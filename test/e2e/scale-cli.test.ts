@@ -1,7 +1,7 @@
 /** MaTTS through the CLI: parallel attempts in worktrees with self-contrast, and sequential refinement. */
 import * as assert from 'assert';
-import { ScriptedServer, contentText, type Script, type ScriptContext } from '../fixtures/scripted-server';
-import { SUM_FIX, SUM_REPO, SUM_WRONG, cleanupTempDirs, ensureBuilt, git, makeRepo, runCli, tempDir } from '../fixtures/repos';
+import { contentText, type Script, type ScriptContext } from '../fixtures/scripted-server';
+import { SUM_FIX, SUM_REPO, SUM_WRONG, cliHarness, git, makeRepo, runCli } from '../fixtures/repos';
 
 const judge: NonNullable<Script['structured']>[string] = (ctx) => ({ json: { success: /a \+ b/.test(ctx.text), reason: 'judged by the scripted judge' } });
 const lessons = (outcome: string) => () => ({
@@ -27,28 +27,17 @@ function clean(repo: string): void {
 
 describe('CLI solve --k (MaTTS, end to end)', function () {
   this.timeout(180000);
-  let server: ScriptedServer;
-  let env: NodeJS.ProcessEnv;
-
-  before(() => ensureBuilt());
-  beforeEach(async () => {
-    server = new ScriptedServer();
-    await server.start();
-    const tmp = tempDir('rb-home-');
-    env = { OPENAI_BASE_URL: server.url, REASONINGBANK_MODEL: 'scripted', TMPDIR: tmp, HOME: tmp };
-  });
-  afterEach(() => server.stop());
-  after(() => cleanupTempDirs());
+  const h = cliHarness();
 
   it('parallel ×3: attempts run concurrently, the passing patch wins, one contrast call sees all attempts', async () => {
     const repo = makeRepo(SUM_REPO);
     const plans: Plan[] = ['wrong', 'right', 'noop'];
-    server.setScript({
+    h.server.setScript({
       latencyMs: 150,
       agent: planned((c) => plans[c % 3]!),
       structured: { judge, memory_items: lessons('contrast'), best_of_k: () => ({ json: { index: 0, reason: 'looks tidy' } }) },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '3', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '3', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.strictEqual(result.status, 'resolved');
@@ -60,9 +49,9 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
     assert.strictEqual(result.patch, chosen.patch);
     assert.deepStrictEqual(result.attempts.map((a: { status: string }) => a.status).sort(), ['resolved', 'unresolved', 'unresolved']);
     // a single passing attempt is chosen by the tests alone: the model is not asked
-    assert.strictEqual(server.structuredRequests('best_of_k').length, 0);
+    assert.strictEqual(h.server.structuredRequests('best_of_k').length, 0);
     // one extraction call, with the material of all three attempts
-    const extraction = server.structuredRequests('memory_items');
+    const extraction = h.server.structuredRequests('memory_items');
     assert.strictEqual(extraction.length, 1);
     const prompt = extraction[0]!.body.messages.map((m: { content: unknown }) => contentText(m.content)).join('\n');
     for (const i of [0, 1, 2]) assert.match(prompt, new RegExp(`Attempt ${i} `));
@@ -70,13 +59,13 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
     assert.match(prompt, /FAILED/);
     // the three conversations' requests overlap in time
     const spans = [0, 1, 2].map((c) => {
-      const rs = server.chat().filter((r) => r.conversation === c);
+      const rs = h.server.chat().filter((r) => r.conversation === c);
       return [Math.min(...rs.map((r) => r.startedAt)), Math.max(...rs.map((r) => r.endedAt!))];
     });
     const overlap = Math.min(...spans.map((s) => s[1]!)) - Math.max(...spans.map((s) => s[0]!));
     assert.ok(overlap > 0, `attempts did not overlap: ${JSON.stringify(spans)}`);
     assert.strictEqual(result.memory.added.length, 1);
-    const listed = JSON.parse((await runCli(['memory', 'list', '--memory', `${repo}/.reasoningbank/memory.sqlite`, '--json'], { env })).stdout);
+    const listed = JSON.parse((await runCli(['memory', 'list', '--memory', `${repo}/.reasoningbank/memory.sqlite`, '--json'], { env: h.env })).stdout);
     assert.strictEqual(listed[0].outcome, 'contrast');
     assert.strictEqual(listed[0].source, 'parallel');
     clean(repo);
@@ -86,7 +75,7 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
     const repo = makeRepo(SUM_REPO);
     const plans: Plan[] = ['right', 'wrong', 'right'];
     let asked = '';
-    server.setScript({
+    h.server.setScript({
       agent: planned((c) => plans[c % 3]!),
       structured: {
         judge,
@@ -99,7 +88,7 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
         },
       },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '3', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '3', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.ok(asked, `two passing attempts: the model was asked to choose\n${run.stderr}`);
@@ -110,13 +99,13 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
 
   it('parallel: an attempt that crashes is recorded as an error and the others go on', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript({
+    h.server.setScript({
       agent: planned(() => 'right'),
       // conversation 1 is refused outright (not retryable): that attempt cannot go on
       before: (ctx) => (ctx.conversation === 1 && ctx.step === 0 ? { status: 400, body: { error: { message: 'context length exceeded' } } } : undefined),
       structured: { judge, memory_items: lessons('contrast'), best_of_k: () => ({ json: { index: 0, reason: 'first' } }) },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     const statuses = result.attempts.map((a: { status: string }) => a.status).sort();
@@ -129,7 +118,7 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
 
   it('sequential: a wrong first finish is corrected in a refine round, and the correction becomes a lesson', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript({
+    h.server.setScript({
       agent: (ctx) => {
         const steps = [
           { name: 'edit_file', arguments: SUM_WRONG },
@@ -142,7 +131,7 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
       },
       structured: { judge, memory_items: lessons('refinement') },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--mode', 'sequential', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--mode', 'sequential', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.strictEqual(result.status, 'resolved');
@@ -151,27 +140,27 @@ describe('CLI solve --k (MaTTS, end to end)', function () {
     assert.match(result.patch, /\+  return a \+ b;/);
     assert.doesNotMatch(result.patch, /a \* b/);
     // the refine prompt continued the same conversation
-    const conversations = new Set(server.chat().map((r) => r.conversation));
+    const conversations = new Set(h.server.chat().map((r) => r.conversation));
     assert.deepStrictEqual([...conversations], [0]);
-    const last = server.chat().at(-1)!.body.messages;
+    const last = h.server.chat().at(-1)!.body.messages;
     assert.ok(last.some((m: { role: string; content: unknown }) => m.role === 'user' && /re-examine/.test(contentText(m.content))));
-    const extraction = server.structuredRequests('memory_items');
+    const extraction = h.server.structuredRequests('memory_items');
     assert.strictEqual(extraction.length, 1);
     assert.match(contentText(extraction[0]!.body.messages[0].content), /Round 1/);
-    const listed = JSON.parse((await runCli(['memory', 'list', '--memory', `${repo}/.reasoningbank/memory.sqlite`, '--json'], { env })).stdout);
+    const listed = JSON.parse((await runCli(['memory', 'list', '--memory', `${repo}/.reasoningbank/memory.sqlite`, '--json'], { env: h.env })).stdout);
     assert.deepStrictEqual([listed[0].outcome, listed[0].source], ['refinement', 'sequential']);
     clean(repo);
   });
 
   it('Ctrl-C during ×3 stops every attempt and removes every worktree', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript({
+    h.server.setScript({
       agent: () => ({ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 120' } }] }),
       structured: { judge, memory_items: lessons('x') },
     });
     let sent = false;
     const run = await runCli(['solve', '--repo', repo, '--issue', 'hang', '--test', 'true', '--k', '3', '--json'], {
-      env,
+      env: h.env,
       onStderr: (text, child) => {
         if (!sent && (text.match(/run_command/g) ?? []).length >= 3) {
           sent = true;

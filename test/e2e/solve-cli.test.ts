@@ -6,8 +6,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { ScriptedServer, type Script, type ScriptContext } from '../fixtures/scripted-server';
-import { SUM_FIX, SUM_REPO, SUM_WRONG, cleanupTempDirs, ensureBuilt, git, makeRepo, runCli, tempDir } from '../fixtures/repos';
+import { type Script, type ScriptContext } from '../fixtures/scripted-server';
+import { SUM_FIX, SUM_REPO, SUM_WRONG, cliHarness, git, isAlive, makeRepo, runCli, tempDir } from '../fixtures/repos';
 
 const judgeOk: NonNullable<Script['structured']>[string] = () => ({ json: { success: true, reason: 'the change fixes the sum' } });
 const noLessons: NonNullable<Script['structured']>[string] = () => ({ json: { items: [] } });
@@ -30,20 +30,6 @@ function fixScript(edit = SUM_FIX): Script {
   };
 }
 
-/** Gone, or a zombie nobody reaped yet (PID 1 in a container may not reap): either way not running. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 function worktreesOf(repo: string): string[] {
   return git(repo, 'worktree', 'list', '--porcelain')
     .split('\n')
@@ -53,25 +39,12 @@ function worktreesOf(repo: string): string[] {
 
 describe('CLI solve (end to end)', function () {
   this.timeout(120000);
-  let server: ScriptedServer;
-  let env: NodeJS.ProcessEnv;
-
-  before(() => ensureBuilt());
-  beforeEach(async () => {
-    server = new ScriptedServer();
-    await server.start();
-    const tmp = tempDir('rb-home-');
-    env = { OPENAI_BASE_URL: server.url, REASONINGBANK_MODEL: 'scripted', TMPDIR: tmp, HOME: tmp };
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
-  after(() => cleanupTempDirs());
+  const h = cliHarness();
 
   it('fixes the bug, applies the patch with --apply, and prints the JSON contract', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript(fixScript());
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1 instead of 5', '--test', 'node --test', '--apply', '--json'], { env });
+    h.server.setScript(fixScript());
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1 instead of 5', '--test', 'node --test', '--apply', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.strictEqual(result.status, 'resolved');
@@ -102,8 +75,8 @@ describe('CLI solve (end to end)', function () {
 
   it('reports an unresolved run with exit 1 and leaves the tree alone even with --apply', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript({ ...fixScript(SUM_WRONG), structured: { judge: () => ({ json: { success: false, reason: 'multiplies' } }), memory_items: noLessons } });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1 instead of 5', '--apply', '--json'], { env });
+    h.server.setScript({ ...fixScript(SUM_WRONG), structured: { judge: () => ({ json: { success: false, reason: 'multiplies' } }), memory_items: noLessons } });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1 instead of 5', '--apply', '--json'], { env: h.env });
     assert.strictEqual(run.code, 1, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.strictEqual(result.status, 'unresolved');
@@ -118,8 +91,8 @@ describe('CLI solve (end to end)', function () {
 
   it('without --json prints the patch on stdout and a summary on stderr', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript(fixScript());
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test'], { env });
+    h.server.setScript(fixScript());
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     assert.match(run.stdout, /^diff --git a\/src\/sum.js b\/src\/sum.js/);
     assert.match(run.stderr, /resolved: 4 steps/);
@@ -128,10 +101,10 @@ describe('CLI solve (end to end)', function () {
 
   it('works with a streaming model (REASONINGBANK_STREAM=1)', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript(fixScript());
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env: { ...env, REASONINGBANK_STREAM: '1' } });
+    h.server.setScript(fixScript());
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env: { ...h.env, REASONINGBANK_STREAM: '1' } });
     assert.strictEqual(run.code, 0, run.stderr);
-    assert.ok(server.chat().every((r) => r.body.stream === true));
+    assert.ok(h.server.chat().every((r) => r.body.stream === true));
     assert.strictEqual(JSON.parse(run.stdout).status, 'resolved');
   });
 
@@ -141,7 +114,7 @@ describe('CLI solve (end to end)', function () {
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'TOP-SECRET-CONTENT');
     const pidFile = path.join(outside, 'grandchild.pid');
     const observations: string[] = [];
-    server.setScript({
+    h.server.setScript({
       agent: (ctx: ScriptContext) => {
         if (ctx.lastToolResult !== undefined) observations.push(ctx.lastToolResult);
         const steps = [
@@ -159,7 +132,7 @@ describe('CLI solve (end to end)', function () {
       structured: { judge: () => ({ json: { success: false, reason: 'no fix' } }), memory_items: noLessons },
     });
     const secrets = { OPENAI_API_KEY: 'sk-live-0123456789abcdefSECRET', GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', MY_SERVICE_SECRET: 'hunter2hunter2' };
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'escape', '--test', 'node --test', '--json'], { env: { ...env, ...secrets } });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'escape', '--test', 'node --test', '--json'], { env: { ...h.env, ...secrets } });
     assert.strictEqual(run.code, 1, run.stderr);
     assert.strictEqual(observations.length, 7);
     assert.match(observations[0]!, /^Error:/);
@@ -181,7 +154,7 @@ describe('CLI solve (end to end)', function () {
   it('retries a 500 from the endpoint and carries on', async () => {
     const repo = makeRepo(SUM_REPO);
     let failed = false;
-    server.setScript({
+    h.server.setScript({
       ...fixScript(),
       before: () => {
         if (failed) return undefined;
@@ -189,7 +162,7 @@ describe('CLI solve (end to end)', function () {
         return { status: 500, body: { error: { message: 'overloaded' } } };
       },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     assert.strictEqual(JSON.parse(run.stdout).status, 'resolved');
     assert.match(run.stderr, /retrying/);
@@ -198,7 +171,7 @@ describe('CLI solve (end to end)', function () {
   it('turns a malformed tool call into an observation the model can correct', async () => {
     const repo = makeRepo(SUM_REPO);
     let sawError = '';
-    server.setScript({
+    h.server.setScript({
       agent: (ctx) => {
         if (ctx.step === 0) return { toolCalls: [{ name: 'edit_file', arguments: '{"path": "src/sum.js", "old_text": ' }] };
         if (ctx.step === 1) {
@@ -210,7 +183,7 @@ describe('CLI solve (end to end)', function () {
       },
       structured: { judge: judgeOk, memory_items: noLessons },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum is wrong', '--test', 'node --test', '--json'], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr);
     assert.match(sawError, /^Error:/);
     assert.strictEqual(JSON.parse(run.stdout).steps, 4);
@@ -218,13 +191,13 @@ describe('CLI solve (end to end)', function () {
 
   it('Ctrl-C mid-run cancels, kills the command and removes the worktree', async () => {
     const repo = makeRepo(SUM_REPO);
-    server.setScript({
+    h.server.setScript({
       agent: () => ({ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 120' } }] }),
       structured: { judge: judgeOk, memory_items: noLessons },
     });
     let sent = false;
     const run = await runCli(['solve', '--repo', repo, '--issue', 'hang', '--test', 'node --test', '--json'], {
-      env,
+      env: h.env,
       onStderr: (text, child) => {
         if (!sent && /run_command/.test(text)) {
           sent = true;
@@ -241,15 +214,15 @@ describe('CLI solve (end to end)', function () {
 
   it('names the endpoint and model when the endpoint is dead (exit 3)', async () => {
     const repo = makeRepo(SUM_REPO);
-    await server.stop();
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'x', '--test', 'true', '--json'], { env: { ...env, REASONINGBANK_MAX_RETRIES: '1' } });
+    await h.server.stop();
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'x', '--test', 'true', '--json'], { env: { ...h.env, REASONINGBANK_MAX_RETRIES: '1' } });
     assert.strictEqual(run.code, 3, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.strictEqual(out.status, 'error');
     assert.match(out.error.message, /scripted/);
-    assert.ok(out.error.message.includes(server.url), out.error.message);
+    assert.ok(out.error.message.includes(h.server.url), out.error.message);
     assert.deepStrictEqual(worktreesOf(repo), [repo]);
-    await server.start(); // afterEach stops it again
+    await h.server.start(); // afterEach stops it again
   });
 
   describe('bad usage exits 2 with one line', () => {
@@ -267,23 +240,23 @@ describe('CLI solve (end to end)', function () {
       it(name, async () => {
         const repo = makeRepo(SUM_REPO);
         const plain = tempDir('rb-plain-');
-        const run = await runCli(args(repo, plain), { env });
+        const run = await runCli(args(repo, plain), { env: h.env });
         assert.strictEqual(run.code, 2, run.stderr);
         assert.match(run.stderr, message);
         assert.strictEqual(run.stderr.trim().split('\n').length, 1, run.stderr);
-        assert.strictEqual(server.requests.length, 0, 'validated before anything was sent');
+        assert.strictEqual(h.server.requests.length, 0, 'validated before anything was sent');
       });
     }
 
     it('with --json the error is a JSON object', async () => {
-      const run = await runCli(['solve', '--repo', '/no/such/dir', '--issue', 'x', '--json'], { env });
+      const run = await runCli(['solve', '--repo', '/no/such/dir', '--issue', 'x', '--json'], { env: h.env });
       assert.strictEqual(run.code, 2);
       assert.deepStrictEqual(JSON.parse(run.stdout), { status: 'error', error: { code: 'usage', message: '--repo /no/such/dir: no such folder' } });
     });
 
     it('asks for an API key only for the default OpenAI endpoint', async () => {
       const repo = makeRepo(SUM_REPO);
-      const run = await runCli(['solve', '--repo', repo, '--issue', 'x'], { env: { HOME: env.HOME, TMPDIR: env.TMPDIR } });
+      const run = await runCli(['solve', '--repo', repo, '--issue', 'x'], { env: { HOME: h.env.HOME, TMPDIR: h.env.TMPDIR } });
       assert.strictEqual(run.code, 2);
       assert.match(run.stderr, /OPENAI_API_KEY/);
     });

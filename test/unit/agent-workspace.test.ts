@@ -1,3 +1,4 @@
+import { isAlive } from '../fixtures/repos';
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -160,17 +161,3 @@ function restore(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-/** alive and not a zombie waiting for a reaper (containers often lack one) */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
