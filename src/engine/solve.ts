@@ -100,8 +100,8 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     if (signal?.aborted) throw new CancelledError();
 
     if (runs.every((r) => r.status === 'error')) {
-      const first = runs.find((r) => r.error)?.error ?? 'every attempt failed';
-      throw new EngineError('endpoint', first);
+      const first = runs.find((r) => r.error);
+      throw new EngineError(first?.errorCode ?? 'internal', first?.error ?? 'every attempt failed');
     }
 
     let chosen = 0;

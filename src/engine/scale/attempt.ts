@@ -18,7 +18,7 @@ import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
 import { scrubEnv } from '../exec';
-import { CancelledError, errorMessage } from '../errors';
+import { CancelledError, EngineError, type ErrorCode, errorMessage } from '../errors';
 
 export interface AttemptContext {
   runId: string;
@@ -46,6 +46,8 @@ export interface AttemptRun {
   baseline: TestResult | null;
   stop: AgentOutcome['reason'];
   error?: string;
+  /** what kind of failure, for the run's error when every attempt failed */
+  errorCode?: ErrorCode;
 }
 
 export interface Judged {
@@ -171,6 +173,7 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
       baseline,
       stop: outcome.reason,
       error: outcome.error,
+      ...(outcome.reason === 'error' ? { errorCode: 'endpoint' as const } : {}),
     };
     ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status, steps: outcome.steps, patch: judged.patch });
     return run;
@@ -187,6 +190,7 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
       baseline: null,
       stop: 'error',
       error: message,
+      errorCode: err instanceof EngineError ? err.code : 'internal',
     };
   } finally {
     await open?.worktree.dispose();

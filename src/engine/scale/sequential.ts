@@ -8,7 +8,7 @@ import type { AttemptMaterial } from '../lesson-memory';
 import type { AttemptStatus } from '../types';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { renderPrompt } from '../prompts';
-import { CancelledError, errorMessage } from '../errors';
+import { CancelledError, EngineError, errorMessage } from '../errors';
 import { truncateMiddle } from '../text';
 import { type AttemptContext, type AttemptRun, agentIn, judgeAttempt, openAttempt, runTestsIn } from './attempt';
 import { testsLine } from './attempt-text';
@@ -62,6 +62,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       baseline,
       stop: outcome.reason,
       error: outcome.error,
+      ...(outcome.reason === 'error' ? { errorCode: 'endpoint' as const } : {}),
     };
   } catch (err) {
     if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
@@ -75,6 +76,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       baseline: null,
       stop: 'error',
       error: message,
+      errorCode: err instanceof EngineError ? err.code : 'internal',
     };
   } finally {
     await open.worktree.dispose();
