@@ -219,6 +219,7 @@ describe('CLI solve (end to end)', function () {
     assert.strictEqual(run.code, 3, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.strictEqual(out.status, 'error');
+    assert.strictEqual(out.error.code, 'endpoint');
     assert.match(out.error.message, /scripted/);
     assert.ok(out.error.message.includes(h.server.url), out.error.message);
     assert.deepStrictEqual(worktreesOf(repo), [repo]);
