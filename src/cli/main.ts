@@ -4,16 +4,16 @@
  * removes the worktrees at once and exits.
  */
 import { solveCommand, SOLVE_USAGE } from './solve-command';
-import { memoryCommand } from './memory-command';
-import { benchCommand } from './bench-command';
+import { memoryCommand, MEMORY_USAGE } from './memory-command';
+import { benchCommand, BENCH_USAGE } from './bench-command';
 import type { CliIO } from './io';
 import { disposeAllWorktrees } from '../engine/scale/worktree';
 
 const USAGE = `reasoningbank — a coding agent that learns from experience
 
 ${SOLVE_USAGE}
-usage: reasoningbank memory list|search QUERY|show ID|delete ID|export [FILE]|import FILE [--memory FILE] [--k N] [--json]
-usage: reasoningbank bench --suite DIR [--strategy none|trajectory|workflow|reasoningbank[,...]] [--k N] [--json]
+${MEMORY_USAGE.split('\n\n')[0]}
+${BENCH_USAGE.split('\n\n')[0]}
 
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, REASONINGBANK_MODEL, REASONINGBANK_EMBEDDING_MODEL.
 Exit codes: 0 resolved, 1 unresolved, 2 bad usage or input, 3 runtime failure, 130 cancelled.`;
