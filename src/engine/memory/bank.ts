@@ -6,18 +6,21 @@
  */
 import { randomUUID } from 'crypto';
 import * as path from 'path';
-import type { Database, SqlValue } from 'sql.js';
+import type { Database } from 'sql.js';
 import { badInput, throwIfAborted } from '../errors';
 import type { ChatModel } from '../llm/model';
-import { fnv1a, truncateMiddle } from '../text';
+import { fnv1a } from '../text';
 import { BankFile } from './bank-file';
+import { creditRetrieved, enforceCap } from './curation';
+import { ItemEmbeddings } from './embeddings';
 import { itemToJsonLine, parseJsonl } from './jsonl';
-import { LexicalIndex, approximateScore, matchExpression, scoreMatchinfo, type LexicalScore } from './lexical';
+import { LexicalIndex } from './lexical';
+import { type RankFilter, lexicalRank } from './ranking';
 import { redact } from './redact';
-import { ITEM_COLUMNS, allFrom, getItemRow, insertItem, insertRun, publicItem, rowToItem, selectItems, selectRuns, type ItemRow } from './rows';
+import { getItemRow, insertItem, insertRun, publicItem, selectItems, selectRuns, type ItemRow } from './rows';
 import { loadSqlJs } from './sqlite';
 import type { AddedItem, ItemKind, LessonDraft, MemoryItem, Outcome, Retrieval, RetrievedItem, RunRecord, Source, StoredRun } from './types';
-import { dot, fromBlob, normalize, rrf, toBlob, tokenCosine } from './vectors';
+import { rrf, tokenCosine } from './vectors';
 
 export const DEFAULT_RETRIEVE_K = 3;
 /** active (non-archived) items before the least useful are archived */
@@ -32,16 +35,9 @@ const MIN_MATCHED_TERMS = 2;
 export const DEFAULT_MIN_COSINE = 0.35;
 /** how deep each ranking goes before fusion */
 const CANDIDATES = 50;
-/** up to this many matching rows, BM25 is computed exactly for all of them in one pass */
-const EXACT_ROWS = 150;
 /** near-duplicate thresholds: term-frequency cosine of the texts, embedding cosine */
 export const DUPLICATE_LEXICAL = 0.75;
 export const DUPLICATE_EMBEDDING = 0.92;
-/** archive an item that keeps losing: losses ≥ 3 and losses ≥ 3 × wins */
-export const ARCHIVE_MIN_LOSSES = 3;
-export const ARCHIVE_LOSS_RATIO = 3;
-const EMBED_BATCH = 64;
-const EMBED_TEXT_CHARS = 4_000;
 
 export interface OpenOptions {
   /** serves embeddings for hybrid retrieval (model.embed); null or absent: lexical only */
@@ -92,11 +88,6 @@ export function taskHash(task: string): string {
   return fnv1a(task.trim());
 }
 
-function embeddingText(item: Pick<MemoryItem, 'title' | 'description' | 'content' | 'task'>): string {
-  const task = item.task ? `\nTask: ${item.task}` : '';
-  return truncateMiddle(`${item.title}\n${item.description}\n${item.content}${task}`, EMBED_TEXT_CHARS, 0.7);
-}
-
 function cleanDraft(d: LessonDraft, what: string): LessonDraft {
   const title = typeof d?.title === 'string' ? redact(d.title.trim()) : '';
   const description = typeof d?.description === 'string' ? redact(d.description.trim()) : '';
@@ -105,27 +96,15 @@ function cleanDraft(d: LessonDraft, what: string): LessonDraft {
   return { title, description, content };
 }
 
-interface VectorCache {
-  model: string;
-  generation: number;
-  seqs: number[];
-  ids: string[];
-  dims: number[];
-  vectors: Float32Array[];
+/** A new item's row: no evidence yet, neither pinned nor archived. */
+function newItem(
+  id: string,
+  draft: LessonDraft,
+  origin: Pick<MemoryItem, 'outcome' | 'source' | 'task' | 'taskHash' | 'lineage'> & { kind: ItemKind },
+  now: string,
+): MemoryItem & { kind: ItemKind } {
+  return { id, ...draft, ...origin, createdAt: now, updatedAt: now, uses: 0, wins: 0, losses: 0, pinned: false, archived: false };
 }
-
-interface RankFilter {
-  kind: ItemKind | null;
-  excludeTaskHash?: string;
-}
-
-interface Ranked {
-  seq: number;
-  id: string;
-  value: number;
-}
-
-interface LexicalRanked extends Ranked, LexicalScore {}
 
 export class MemoryBank {
   private readonly store: BankFile;
@@ -133,11 +112,8 @@ export class MemoryBank {
   private readonly onWarn: (message: string) => void;
   private readonly readOnly: boolean;
   private readonly maxItems: number;
+  private readonly embeddings: ItemEmbeddings;
   private lexical: { db: Database; index: LexicalIndex } | null = null;
-  private vectorCache: VectorCache | null = null;
-  /** read-only banks keep the vectors they computed here instead of in the file */
-  private readonly memoryVectors = new Map<string, Float32Array>();
-  private warnedLexicalOnly = false;
 
   private constructor(file: string, opts: OpenOptions) {
     this.readOnly = !!opts.readOnly;
@@ -145,6 +121,7 @@ export class MemoryBank {
     this.model = opts.model ?? null;
     this.maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
     this.store = new BankFile(path.resolve(file), { readOnly: this.readOnly, onWarn: this.onWarn });
+    this.embeddings = new ItemEmbeddings(this.store, this.model, this.readOnly, this.onWarn);
   }
 
   /** Opens lazily: nothing is read or created until the first call (a missing file reads as empty). */
@@ -160,7 +137,7 @@ export class MemoryBank {
 
   close(): void {
     this.lexical = null;
-    this.vectorCache = null;
+    this.embeddings.reset();
     this.store.close();
   }
 
@@ -174,8 +151,8 @@ export class MemoryBank {
     let db = await this.store.read();
     // lexical-only ranking needs just enough depth to fill k above the floor; fusion wants a deeper list
     const depth = this.model?.embeddingModel ? CANDIDATES : Math.max(4 * k, 20);
-    const lexical = this.lexicalRank(db, query, filter, depth);
-    const semantic = await this.semanticRank(query, filter, CANDIDATES, opts.signal);
+    const lexical = lexicalRank(this.store, this.lexicalIndex(db), query, filter, depth);
+    const semantic = await this.embeddings.rank(query, filter, CANDIDATES, opts.signal);
     db = await this.store.read(); // embedding may have written vectors (and another process may have saved)
     const minCoverage = opts.minScore ?? DEFAULT_MIN_COVERAGE;
     const minCos = opts.minCosine ?? DEFAULT_MIN_COSINE;
@@ -249,8 +226,8 @@ export class MemoryBank {
     const hash = taskHash(meta.task);
     const kind = meta.kind ?? 'lesson';
     const lineage = [...new Set(meta.lineage ?? [])];
-    const modelName = this.model?.embeddingModel ?? null;
-    const vectors = modelName ? await this.embed(clean.map((d) => embeddingText({ ...d, task }))) : null;
+    const modelName = this.embeddings.modelName;
+    const vectors = await this.embeddings.embedItems(clean.map((d) => ({ ...d, task })));
     return this.store.mutate((db) => {
       const now = new Date().toISOString();
       const fresh: { id: string; vec: Float32Array | null }[] = [];
@@ -266,28 +243,12 @@ export class MemoryBank {
           return;
         }
         const id = randomUUID();
-        insertItem(db, {
-          id,
-          ...draft,
-          outcome: meta.outcome,
-          source: meta.source,
-          task,
-          taskHash: hash,
-          createdAt: now,
-          updatedAt: now,
-          uses: 0,
-          wins: 0,
-          losses: 0,
-          pinned: false,
-          archived: false,
-          lineage,
-          kind,
-        });
-        if (vec && modelName) this.storeVector(db, id, modelName, vec);
+        insertItem(db, newItem(id, draft, { outcome: meta.outcome, source: meta.source, task, taskHash: hash, lineage, kind }, now));
+        if (vec && modelName) this.embeddings.write(db, id, modelName, vec);
         fresh.push({ id, vec });
         added.push({ id, title: draft.title, outcome: meta.outcome, merged: false });
       });
-      this.enforceCap(db);
+      enforceCap(db, this.maxItems);
       return added;
     });
   }
@@ -298,24 +259,8 @@ export class MemoryBank {
     const id = randomUUID();
     return this.store.mutate((db) => {
       const now = new Date().toISOString();
-      insertItem(db, {
-        id,
-        ...clean,
-        outcome: 'manual',
-        source: 'manual',
-        task: '',
-        taskHash: '',
-        createdAt: now,
-        updatedAt: now,
-        uses: 0,
-        wins: 0,
-        losses: 0,
-        pinned: false,
-        archived: false,
-        lineage: [],
-        kind: 'lesson',
-      });
-      this.enforceCap(db, id);
+      insertItem(db, newItem(id, clean, { outcome: 'manual', source: 'manual', task: '', taskHash: '', lineage: [], kind: 'lesson' }, now));
+      enforceCap(db, this.maxItems, id);
       return publicItem(getItemRow(db, id)!);
     });
   }
@@ -325,19 +270,10 @@ export class MemoryBank {
    * (unresolved); an item that keeps losing is archived (pinned ones never).
    */
   async recordRun(run: RunRecord): Promise<void> {
-    const retrieved = [...new Set(run.retrieved)];
     await this.store.mutate((db) => {
       insertRun(db, { ...run, task: redact(run.task) }, taskHash(run.task), new Date().toISOString());
-      const win = run.status === 'resolved' ? 1 : 0;
-      const loss = run.status === 'unresolved' ? 1 : 0;
-      for (const id of retrieved) {
-        db.run('UPDATE items SET uses = uses + 1, wins = wins + ?, losses = losses + ? WHERE id = ?', [win, loss, id]);
-        db.run(
-          `UPDATE items SET archived = 1 WHERE id = ? AND pinned = 0 AND archived = 0 AND losses >= ? AND losses >= ? * wins`,
-          [id, ARCHIVE_MIN_LOSSES, ARCHIVE_LOSS_RATIO],
-        );
-      }
-      this.enforceCap(db);
+      creditRetrieved(db, run.retrieved, run.status);
+      enforceCap(db, this.maxItems);
     });
   }
 
@@ -420,7 +356,7 @@ export class MemoryBank {
         texts.add(k);
         imported++;
       }
-      if (imported) this.enforceCap(db);
+      if (imported) enforceCap(db, this.maxItems);
       return { imported, skipped };
     });
   }
@@ -430,164 +366,6 @@ export class MemoryBank {
   private lexicalIndex(db: Database): LexicalIndex {
     if (this.lexical?.db !== db) this.lexical = { db, index: new LexicalIndex(db) };
     return this.lexical.index;
-  }
-
-  /** `distinct`: how many distinct content terms the text has, known to the bank or not */
-  /**
-   * BM25 ranking. A full matchinfo per matching row is the expensive part, so when the query's terms can
-   * match more rows than EXACT_ROWS, a cheap first pass (matchinfo 'b': which term occurs in which column)
-   * orders the rows by an approximate score, and exact BM25 is computed for the best of them, chunk by chunk,
-   * until `limit` rows pass the filters. Small banks are scored exactly in one pass.
-   */
-  private lexicalRank(db: Database, text: string, filter: RankFilter, limit: number): { ranked: LexicalRanked[]; distinct: number } {
-    const { terms, distinct, n } = this.lexicalIndex(db).queryTerms(text, this.store.generation, this.store.inTransaction);
-    if (terms.length === 0) return { ranked: [], distinct };
-    const match = matchExpression(terms);
-    const filterParams = [filter.kind, filter.excludeTaskHash ?? '\u0000', match];
-    const score = (rows: SqlValue[][]) =>
-      rows.map((r): LexicalRanked => {
-        const s = scoreMatchinfo(r[2] as Uint8Array, terms);
-        return { seq: Number(r[0]), id: String(r[1]), value: s.bm25, ...s };
-      });
-    const byScore = (a: Ranked, b: Ranked) => b.value - a.value || a.seq - b.seq;
-    const possibleRows = terms.reduce((sum, t) => sum + t.df, 0);
-    const chunk = Math.max(2 * limit, 40);
-    if (possibleRows <= EXACT_ROWS) {
-      const stmt = this.store.stmt(
-        `SELECT items.seq, items.id, matchinfo(items_fts, 'pcnalx') FROM items_fts JOIN items ON items.seq = items_fts.docid
-         WHERE items_fts MATCH ?3 AND items.archived = 0 AND (?1 IS NULL OR items.kind = ?1) AND items.task_hash <> ?2`,
-      );
-      return { ranked: score(allFrom(stmt, filterParams)).sort(byScore).slice(0, limit), distinct };
-    }
-    const approx = allFrom(this.store.stmt(`SELECT docid, matchinfo(items_fts, 'b') FROM items_fts WHERE items_fts MATCH ?`), [match])
-      .map((r) => ({ docid: Number(r[0]), value: approximateScore(r[1] as Uint8Array, terms, n) }))
-      .sort((a, b) => b.value - a.value || a.docid - b.docid);
-    const exact = this.store.stmt(
-      `SELECT items.seq, items.id, matchinfo(items_fts, 'pcnalx') FROM items_fts JOIN items ON items.seq = items_fts.docid
-       WHERE items_fts MATCH ?3 AND +items_fts.docid IN (SELECT value FROM json_each(?4))
-         AND items.archived = 0 AND (?1 IS NULL OR items.kind = ?1) AND items.task_hash <> ?2`,
-    );
-    const ranked: LexicalRanked[] = [];
-    for (let start = 0; start < approx.length && ranked.length < limit; start += chunk) {
-      const ids = approx.slice(start, start + chunk).map((r) => r.docid);
-      ranked.push(...score(allFrom(exact, [...filterParams, JSON.stringify(ids)])));
-    }
-    return { ranked: ranked.sort(byScore).slice(0, limit), distinct };
-  }
-
-  /** null when embeddings are not available (lexical only). */
-  private async semanticRank(query: string, filter: RankFilter, limit: number, signal?: AbortSignal): Promise<Ranked[] | null> {
-    const modelName = this.model?.embeddingModel ?? null;
-    if (!this.model) return null;
-    if (!modelName) {
-      if (!this.warnedLexicalOnly) {
-        this.warnedLexicalOnly = true;
-        this.onWarn('no embedding model configured: memory retrieval ranks lessons lexically (BM25) only');
-      }
-      return null;
-    }
-    const queryVec = await this.embedQueryAndMissing(query, modelName, signal);
-    if (!queryVec) return null; // the model already said why
-    const cache = await this.vectors(modelName);
-    const db = await this.store.read();
-    const eligible = this.eligibleSeqs(db, filter);
-    const ranked: Ranked[] = [];
-    for (let i = 0; i < cache.seqs.length; i++) {
-      if (cache.dims[i] !== queryVec.length || !eligible.has(cache.seqs[i]!)) continue;
-      ranked.push({ seq: cache.seqs[i]!, id: cache.ids[i]!, value: dot(queryVec, cache.vectors[i]!) });
-    }
-    ranked.sort((a, b) => b.value - a.value || a.seq - b.seq);
-    return ranked.slice(0, limit);
-  }
-
-  private eligibleSeqs(db: Database, filter: RankFilter): Set<number> {
-    const stmt = this.store.stmt(`SELECT seq FROM items WHERE archived = 0 AND (?1 IS NULL OR kind = ?1) AND task_hash <> ?2`);
-    return new Set(allFrom(stmt, [filter.kind, filter.excludeTaskHash ?? '\u0000']).map((r) => Number(r[0])));
-  }
-
-  /** Embeds the query together with the first batch of items that have no vector for this model yet. */
-  private async embedQueryAndMissing(query: string, modelName: string, signal?: AbortSignal): Promise<Float32Array | null> {
-    const db = await this.store.read();
-    const missing = allFrom(
-      this.store.stmt(
-        `SELECT ${ITEM_COLUMNS} FROM items LEFT JOIN embeddings e ON e.item_id = items.id AND e.model = ?
-         WHERE e.item_id IS NULL AND items.archived = 0`,
-      ),
-      [modelName],
-    )
-      .map(rowToItem)
-      .filter((r) => !this.memoryVectors.has(`${modelName}\u0000${r.id}`));
-    const texts = [truncateMiddle(query, EMBED_TEXT_CHARS), ...missing.map(embeddingText)];
-    const got: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += EMBED_BATCH) {
-      throwIfAborted(signal);
-      const batch = await this.embed(texts.slice(start, start + EMBED_BATCH), signal);
-      if (!batch) return null;
-      got.push(...batch);
-    }
-    const [queryVec, ...itemVecs] = got;
-    if (itemVecs.length) await this.saveVectors(missing.map((r, i) => ({ id: r.id, vec: itemVecs[i]! })), modelName);
-    return queryVec ?? null;
-  }
-
-  private async embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[] | null> {
-    if (!this.model || texts.length === 0) return texts.length === 0 ? [] : null;
-    const out = await this.model.embed(texts, signal);
-    if (!out || out.length !== texts.length) return null;
-    return out.map(normalize);
-  }
-
-  private async saveVectors(rows: { id: string; vec: Float32Array }[], modelName: string): Promise<void> {
-    if (this.readOnly) {
-      for (const r of rows) this.memoryVectors.set(`${modelName}\u0000${r.id}`, r.vec);
-      this.vectorCache = null;
-      return;
-    }
-    await this.store.mutate((db) => {
-      for (const r of rows) this.storeVector(db, r.id, modelName, r.vec);
-    });
-  }
-
-  private storeVector(db: Database, id: string, modelName: string, vec: Float32Array): void {
-    // only for items that still exist; vectors of an earlier embedding model are dropped
-    db.run(
-      `INSERT OR REPLACE INTO embeddings (item_id, model, dim, vector) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)`,
-      [id, modelName, vec.length, toBlob(vec)],
-    );
-    db.run('DELETE FROM embeddings WHERE item_id = ? AND model <> ?', [id, modelName]);
-  }
-
-  /** All stored vectors of one model, parsed once per version of the file. */
-  private async vectors(modelName: string): Promise<VectorCache> {
-    const db = await this.store.read();
-    const gen = this.store.generation;
-    if (this.vectorCache && this.vectorCache.model === modelName && this.vectorCache.generation === gen) return this.vectorCache;
-    const cache: VectorCache = { model: modelName, generation: gen, seqs: [], ids: [], dims: [], vectors: [] };
-    const rows = allFrom(this.store.stmt('SELECT items.seq, items.id, e.dim, e.vector FROM items JOIN embeddings e ON e.item_id = items.id AND e.model = ?'), [
-      modelName,
-    ]);
-    const seen = new Set<string>();
-    for (const r of rows) {
-      cache.seqs.push(Number(r[0]));
-      cache.ids.push(String(r[1]));
-      cache.dims.push(Number(r[2]));
-      cache.vectors.push(fromBlob(r[3] as Uint8Array));
-      seen.add(String(r[1]));
-    }
-    if (this.memoryVectors.size) {
-      const seqOf = new Map(selectItems(db).map((r) => [r.id, r.seq]));
-      for (const [key, vec] of this.memoryVectors) {
-        const [m, id] = key.split('\u0000') as [string, string];
-        const seq = seqOf.get(id);
-        if (m !== modelName || seen.has(id) || seq === undefined) continue;
-        cache.seqs.push(seq);
-        cache.ids.push(id);
-        cache.dims.push(vec.length);
-        cache.vectors.push(vec);
-      }
-    }
-    this.vectorCache = cache;
-    return cache;
   }
 
   // ---- consolidation ------------------------------------------------------------------------------
@@ -605,21 +383,9 @@ export class MemoryBank {
     const text = `${draft.title}\n${draft.description}\n${draft.content}`;
     const stems = index.tokens(text).map((t) => t.stem);
     const candidates = new Map<string, number>();
-    for (const c of this.lexicalRank(db, text, { kind }, 5).ranked) candidates.set(c.id, 0);
-    let embedSims: Map<string, number> | null = null;
-    if (vec && modelName) {
-      embedSims = new Map();
-      const rows = allFrom(
-        this.store.stmt('SELECT e.item_id, e.vector FROM embeddings e JOIN items ON items.id = e.item_id WHERE e.model = ? AND items.archived = 0 AND items.kind = ?'),
-        [modelName, kind],
-      );
-      for (const r of rows) {
-        const other = fromBlob(r[1] as Uint8Array);
-        if (other.length === vec.length) embedSims.set(String(r[0]), dot(vec, other));
-      }
-      for (const f of fresh) if (f.vec && f.vec.length === vec.length) embedSims.set(f.id, dot(vec, f.vec));
-      for (const [id, sim] of embedSims) if (sim >= DUPLICATE_EMBEDDING) candidates.set(id, 0);
-    }
+    for (const c of lexicalRank(this.store, index, text, { kind }, 5).ranked) candidates.set(c.id, 0);
+    const embedSims = vec && modelName ? this.embeddings.similarities(vec, modelName, kind, fresh) : null;
+    for (const [id, sim] of embedSims ?? []) if (sim >= DUPLICATE_EMBEDDING) candidates.set(id, 0);
     let best: { row: ItemRow; sim: number } | null = null;
     for (const id of candidates.keys()) {
       const row = getItemRow(db, id);
@@ -632,19 +398,4 @@ export class MemoryBank {
     }
     return best?.row ?? null;
   }
-
-  /** Size cap: archive the least useful active items (lowest smoothed win rate, then oldest); never pinned. */
-  private enforceCap(db: Database, keep?: string): void {
-    if (!Number.isFinite(this.maxItems)) return;
-    const active = Number(db.exec('SELECT count(*) FROM items WHERE archived = 0')[0]!.values[0]![0]);
-    const excess = active - Math.max(0, this.maxItems);
-    if (excess <= 0) return;
-    db.run(
-      `UPDATE items SET archived = 1 WHERE seq IN (
-         SELECT seq FROM items WHERE archived = 0 AND pinned = 0 AND id <> ?
-         ORDER BY (wins + 1.0) / (wins + losses + 2) ASC, updated_at ASC, seq ASC LIMIT ?)`,
-      [keep ?? '', excess],
-    );
-  }
 }
-

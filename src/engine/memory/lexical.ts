@@ -78,7 +78,7 @@ export class LexicalIndex {
   private lookupMs = 0;
   private scanned = false;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.rb_tokenize USING fts3tokenize(porter)`);
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.rb_terms USING fts4aux(main, items_fts)`);
     this.tokenizeStmt = db.prepare(`SELECT token, start, "end" FROM temp.rb_tokenize WHERE input = ?`);

@@ -1,0 +1,37 @@
+/**
+ * The bank's evidence rules: a retrieved item is credited with the run's outcome; an item that keeps losing
+ * is archived so a harmful lesson stops being retrieved; a size cap archives the least useful first.
+ * Pinned items are never archived by these rules, and nothing is deleted.
+ */
+import type { Database } from 'sql.js';
+
+/** archive an item that keeps losing: losses ≥ 3 and losses ≥ 3 × wins */
+export const ARCHIVE_MIN_LOSSES = 3;
+export const ARCHIVE_LOSS_RATIO = 3;
+
+export function creditRetrieved(db: Database, ids: string[], status: 'resolved' | 'unresolved' | 'error'): void {
+  const win = status === 'resolved' ? 1 : 0;
+  const loss = status === 'unresolved' ? 1 : 0;
+  for (const id of new Set(ids)) {
+    db.run('UPDATE items SET uses = uses + 1, wins = wins + ?, losses = losses + ? WHERE id = ?', [win, loss, id]);
+    db.run(`UPDATE items SET archived = 1 WHERE id = ? AND pinned = 0 AND archived = 0 AND losses >= ? AND losses >= ? * wins`, [
+      id,
+      ARCHIVE_MIN_LOSSES,
+      ARCHIVE_LOSS_RATIO,
+    ]);
+  }
+}
+
+/** Size cap: archive the least useful active items (lowest smoothed win rate, then oldest); never `keep`. */
+export function enforceCap(db: Database, maxItems: number, keep?: string): void {
+  if (!Number.isFinite(maxItems)) return;
+  const active = Number(db.exec('SELECT count(*) FROM items WHERE archived = 0')[0]!.values[0]![0]);
+  const excess = active - Math.max(0, maxItems);
+  if (excess <= 0) return;
+  db.run(
+    `UPDATE items SET archived = 1 WHERE seq IN (
+       SELECT seq FROM items WHERE archived = 0 AND pinned = 0 AND id <> ?
+       ORDER BY (wins + 1.0) / (wins + losses + 2) ASC, updated_at ASC, seq ASC LIMIT ?)`,
+    [keep ?? '', excess],
+  );
+}
