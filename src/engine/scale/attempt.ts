@@ -8,7 +8,7 @@ import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
 import type { AttemptMaterial } from '../lesson-memory';
 import type { AttemptStatus, TestResult, Verdict } from '../types';
-import type { AgentOutcome, CommandApprover } from '../agent/types';
+import type { AgentOutcome, CommandApprover, TrajectoryStep } from '../agent/types';
 import { Workspace } from '../agent/workspace';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
@@ -157,43 +157,58 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
     const outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
     const judged = await judgeAttempt(ctx, open, outcome, baseline);
-    const failedToRun = outcome.reason === 'error' && !judged.patch.trim();
-    const status: AttemptStatus = failedToRun ? 'error' : judged.verdict.success ? 'resolved' : 'unresolved';
-    const run: AttemptRun = {
-      material: {
-        index,
-        verdict: judged.verdict,
-        steps: outcome.steps,
-        patch: judged.patch,
-        trajectory: summarizeTrajectory(outcome.trajectory, 8000),
-        tests: judged.after,
-      },
-      status,
-      tokens: open.model.usage,
-      baseline,
-      stop: outcome.reason,
-      error: outcome.error,
-      ...(outcome.reason === 'error' ? { errorCode: 'endpoint' as const } : {}),
-    };
-    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status, steps: outcome.steps, patch: judged.patch });
-    return run;
+    return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
-    if (ctx.signal?.aborted) throw err;
-    // one crashing attempt is recorded as failed; the others go on
-    const message = errorMessage(err);
-    ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt ${index} failed: ${message}` });
-    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps: 0, patch: '' });
-    return {
-      material: { index, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
-      status: 'error',
-      tokens: open?.model.usage ?? { prompt: 0, completion: 0 },
-      baseline: null,
-      stop: 'error',
-      error: message,
-      errorCode: err instanceof EngineError ? err.code : 'internal',
-    };
+    return failedRun(ctx, index, err, open);
   } finally {
     await open?.worktree.dispose();
   }
 }
 
+/** The record of an attempt that ran to a verdict; an agent that errored before changing anything is an error. */
+export function finishedRun(
+  ctx: AttemptContext,
+  open: OpenAttempt,
+  last: AgentOutcome,
+  judged: Judged,
+  baseline: TestResult | null,
+  whole: { steps: number; trajectory: TrajectoryStep[]; rounds?: AttemptMaterial['rounds'] },
+): AttemptRun {
+  const status: AttemptStatus = last.reason === 'error' && !judged.patch.trim() ? 'error' : judged.verdict.success ? 'resolved' : 'unresolved';
+  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: open.index, status, steps: whole.steps, patch: judged.patch });
+  return {
+    material: {
+      index: open.index,
+      verdict: judged.verdict,
+      steps: whole.steps,
+      patch: judged.patch,
+      trajectory: summarizeTrajectory(whole.trajectory, 8000),
+      tests: judged.after,
+      ...(whole.rounds ? { rounds: whole.rounds } : {}),
+    },
+    status,
+    tokens: open.model.usage,
+    baseline,
+    stop: last.reason,
+    error: last.error,
+    // the loop turns model/endpoint failures into reason 'error'
+    ...(last.reason === 'error' ? { errorCode: 'endpoint' as const } : {}),
+  };
+}
+
+/** One crashing attempt is recorded as failed and the others go on; a cancel propagates. */
+export function failedRun(ctx: AttemptContext, index: number, err: unknown, open?: OpenAttempt): AttemptRun {
+  if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+  const message = errorMessage(err);
+  ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt ${index} failed: ${message}` });
+  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps: 0, patch: '' });
+  return {
+    material: { index, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
+    status: 'error',
+    tokens: open?.model.usage ?? { prompt: 0, completion: 0 },
+    baseline: null,
+    stop: 'error',
+    error: message,
+    errorCode: err instanceof EngineError ? err.code : 'internal',
+  };
+}

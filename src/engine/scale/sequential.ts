@@ -5,17 +5,16 @@
  * become lessons.
  */
 import type { AttemptMaterial } from '../lesson-memory';
-import type { AttemptStatus } from '../types';
-import { summarizeTrajectory } from '../agent/trajectory';
 import { renderPrompt } from '../prompts';
-import { CancelledError, EngineError, errorMessage } from '../errors';
+import { CancelledError } from '../errors';
 import { truncateMiddle } from '../text';
-import { type AttemptContext, type AttemptRun, agentIn, judgeAttempt, openAttempt, runTestsIn } from './attempt';
+import { type AttemptContext, type AttemptRun, type OpenAttempt, agentIn, failedRun, finishedRun, judgeAttempt, openAttempt, runTestsIn } from './attempt';
 import { testsLine } from './attempt-text';
 
 export async function runSequential(ctx: AttemptContext, rounds: number): Promise<AttemptRun> {
-  const open = await openAttempt(ctx, 0);
+  let open: OpenAttempt | undefined;
   try {
+    open = await openAttempt(ctx, 0);
     const baseline = await runTestsIn(ctx, open, 'baseline');
     let outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
@@ -45,40 +44,10 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       history.push({ round, patch: judged.patch, tests: judged.after, summary: outcome.summary });
       if (judged.verdict.success && /^\s*CONFIRMED\b/i.test(outcome.summary)) break;
     }
-    const status: AttemptStatus = outcome.reason === 'error' && !judged.patch.trim() ? 'error' : judged.verdict.success ? 'resolved' : 'unresolved';
-    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: 0, status, steps: totalSteps, patch: judged.patch });
-    return {
-      material: {
-        index: 0,
-        verdict: judged.verdict,
-        steps: totalSteps,
-        patch: judged.patch,
-        trajectory: summarizeTrajectory(steps, 8000),
-        tests: judged.after,
-        rounds: history,
-      },
-      status,
-      tokens: open.model.usage,
-      baseline,
-      stop: outcome.reason,
-      error: outcome.error,
-      ...(outcome.reason === 'error' ? { errorCode: 'endpoint' as const } : {}),
-    };
+    return finishedRun(ctx, open, outcome, judged, baseline, { steps: totalSteps, trajectory: steps, rounds: history });
   } catch (err) {
-    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
-    const message = errorMessage(err);
-    ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt 0 failed: ${message}` });
-    ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: 0, status: 'error', steps: 0, patch: '' });
-    return {
-      material: { index: 0, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
-      status: 'error',
-      tokens: open.model.usage,
-      baseline: null,
-      stop: 'error',
-      error: message,
-      errorCode: err instanceof EngineError ? err.code : 'internal',
-    };
+    return failedRun(ctx, 0, err, open);
   } finally {
-    await open.worktree.dispose();
+    await open?.worktree.dispose();
   }
 }
