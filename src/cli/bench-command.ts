@@ -12,12 +12,12 @@ import { describeEvent } from './progress';
 import { usageError } from '../engine/errors';
 import { OpenAIChatModel } from '../engine/llm/openai-model';
 import { RUN_FLAG_OPTIONS, parseRunFlags } from './run-flags';
-import { loadSuite } from '../engine/bench/suite';
-import { parseStrategies, memoryFileOf } from '../engine/bench/strategies';
-import { runBench } from '../engine/bench/runner';
-import { buildReport, renderMarkdown } from '../engine/bench/report';
-import { writeReportFiles } from '../engine/bench/report-files';
-import { benchProgressPrinter } from '../engine/bench/progress';
+import { loadSuite } from '../bench/suite';
+import { parseStrategies, memoryFileOf } from '../bench/strategies';
+import { runBench } from '../bench/runner';
+import { buildReport, renderMarkdown } from '../bench/report';
+import { writeReportFiles } from '../bench/report-files';
+import { benchProgressPrinter } from '../bench/progress';
 
 export const BENCH_USAGE = `usage: reasoningbank bench --suite DIR [--strategy none,trajectory,workflow,reasoningbank] [--k N]
                           [--mode parallel|sequential] [--repeat N] [--limit N] [--report DIR] [--json]

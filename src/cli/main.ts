@@ -7,7 +7,7 @@ import { solveCommand, SOLVE_USAGE } from './solve-command';
 import { memoryCommand, MEMORY_USAGE } from './memory-command';
 import { benchCommand, BENCH_USAGE } from './bench-command';
 import type { CliIO } from './io';
-import { disposeAllWorktrees } from '../engine/scale/worktree';
+import { disposeAllWorktrees } from '../engine/git/worktree';
 
 const USAGE = `reasoningbank — a coding agent that learns from experience
 

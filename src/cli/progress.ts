@@ -3,7 +3,7 @@
  * action) is redrawn in place; elsewhere (CI logs, pipes) every event is one plain line.
  */
 import type { EngineEvent, EventSink } from '../engine/events';
-import { testsLine } from '../engine/scale/attempt-text';
+import { testsLine } from '../engine/attempts/attempt-text';
 
 const oneLine = (s: string, max = 100) => {
   const flat = s.replace(/\s+/g, ' ').trim();

@@ -13,10 +13,10 @@ import { CancelledError, EngineError, errorMessage, usageError } from './errors'
 import { assertGitRepo } from './git/repo';
 import { applyPatch } from './git/apply';
 import { detectTestCommand } from './judge/detect';
-import { pruneStaleWorktrees } from './scale/worktree';
-import { type AttemptContext, type AttemptRun, runAttempt } from './scale/attempt';
-import { runSequential } from './scale/sequential';
-import { selectBest } from './scale/select';
+import { pruneStaleWorktrees } from './git/worktree';
+import { type AttemptContext, type AttemptRun, runAttempt } from './attempts/attempt';
+import { runSequential } from './attempts/sequential';
+import { selectBest } from './attempts/select';
 import { MemoryBank, defaultMemoryPath } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';

@@ -14,7 +14,7 @@ import { RunController } from './runs';
 import { RunViewProvider, RUN_VIEW_ID } from './run-view';
 import { createRunStatusBar } from './status-bar';
 import { isProgrammaticArg, type Services } from './services';
-import { currentFolder } from './workspace';
+import { currentFolder } from './workspace-folder';
 import type { DiffReview } from './diff-review';
 import type { EngineEvent } from '../engine/events';
 

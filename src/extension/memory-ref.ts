@@ -4,7 +4,7 @@ import type { MemoryItemDto } from '../server/protocol';
 import type { MemoryNode } from './memory-tree';
 import type { Services } from './services';
 import { llmConfig, memoryFileFor, readSettings } from './settings';
-import { requireFolder } from './workspace';
+import { requireFolder } from './workspace-folder';
 
 export function currentMemoryFile(): string {
   return memoryFileFor(requireFolder());

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { MemoryItemDto, OutcomeGroup } from '../server/protocol';
 import type { Engine } from './engine';
 import { memoryFileFor } from './settings';
-import { currentFolder } from './workspace';
+import { currentFolder } from './workspace-folder';
 
 export const MEMORY_VIEW_ID = 'reasoningBank.memory';
 

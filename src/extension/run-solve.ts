@@ -10,7 +10,7 @@ import type { Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
 import { llmConfig, memoryFileFor, readSettings, worktreeDirFor } from './settings';
-import { requireFolder } from './workspace';
+import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
 
 export interface SolveArgs {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ScriptedServer, contentText, type Script, type ScriptContext } from '../fixtures/scripted-server';
 import { cleanupTempDirs, ensureBuilt, runCli, tempDir } from '../fixtures/repos';
-import type { BenchReport } from '../../src/engine/bench/report';
+import type { BenchReport } from '../../src/bench/report';
 
 const PKG = '{"name":"t","version":"1.0.0","scripts":{"test":"node --test"}}\n';
 const testFile = (fn: string, mod: string, body: string) =>

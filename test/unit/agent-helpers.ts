@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { scrubEnv } from '../../src/engine/exec';
-import { Workspace, type WorkspaceOptions } from '../../src/engine/agent/workspace';
+import { Workspace, type WorkspaceOptions } from '../../src/engine/agent/confined-worktree';
 
 export function tempDir(prefix = 'rb-agent-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { PROMPT_BUDGET_TOKENS, TYPICAL_LESSONS, measurePromptTokens } from '../../bench/prompt-size';
+import { PROMPT_BUDGET_TOKENS, TYPICAL_LESSONS, measurePromptTokens } from '../../perf/prompt-size';
 import { buildSystemPrompt } from '../../src/engine/agent/loop';
 
 describe('agent prompt size (DESIGN.md "Lean prompts")', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executeTool, TOOL_NAMES, TOOL_SPECS } from '../../src/engine/agent/tools';
-import type { Workspace } from '../../src/engine/agent/workspace';
+import type { Workspace } from '../../src/engine/agent/confined-worktree';
 import { makeRepo, removeAll, workspace } from './agent-helpers';
 
 const call = (ws: Workspace, name: string, args: object | string) =>

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { benchProgressPrinter } from '../../src/engine/bench/progress';
-import type { BenchRun } from '../../src/engine/bench/runner';
+import { benchProgressPrinter } from '../../src/bench/progress';
+import type { BenchRun } from '../../src/bench/runner';
 
 const RUN: BenchRun = {
   strategy: 'reasoningbank', pass: 1, position: 2, task: '02-x', status: 'resolved', agentStatus: 'resolved', decidedBy: 'hidden',

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import type { BenchRun } from '../../src/engine/bench/runner';
-import type { StrategyName } from '../../src/engine/bench/strategies';
-import { buildReport, compareWithNone, learningCurves, leaveOneOutAudit, renderMarkdown, summarize } from '../../src/engine/bench/report';
-import { learningCurveSvg, lineOffset } from '../../src/engine/bench/svg';
+import type { BenchRun } from '../../src/bench/runner';
+import type { StrategyName } from '../../src/bench/strategies';
+import { buildReport, compareWithNone, learningCurves, leaveOneOutAudit, renderMarkdown, summarize } from '../../src/bench/report';
+import { learningCurveSvg, lineOffset } from '../../src/bench/svg';
 
 const TASKS = ['t1', 't2', 't3'];
 

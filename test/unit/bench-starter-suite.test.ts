@@ -6,8 +6,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadSuite } from '../../src/engine/bench/suite';
-import { judgeTask, prepareTaskRepo } from '../../src/engine/bench/workspace';
+import { loadSuite } from '../../src/bench/suite';
+import { judgeTask, prepareTaskRepo } from '../../src/bench/task-repo';
 import { runCommand, scrubEnv } from '../../src/engine/exec';
 
 const SUITE = path.resolve(__dirname, '..', '..', 'bench', 'suites', 'starter');

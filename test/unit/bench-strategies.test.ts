@@ -11,9 +11,9 @@ import { OpenAIChatModel, resolveLlmSettings } from '../../src/engine/llm/openai
 import type { ChatModel } from '../../src/engine/llm/model';
 import type { AttemptMaterial, LearnInput } from '../../src/engine/lesson-memory';
 import { MemoryBank, taskHash } from '../../src/engine/memory';
-import { TrajectoryMemory } from '../../src/engine/bench/trajectory-memory';
-import { WorkflowMemory, WORKFLOWS_SCHEMA_NAME } from '../../src/engine/bench/workflow-memory';
-import { memoryForTask, parseStrategies } from '../../src/engine/bench/strategies';
+import { TrajectoryMemory } from '../../src/bench/trajectory-memory';
+import { WorkflowMemory, WORKFLOWS_SCHEMA_NAME } from '../../src/bench/workflow-memory';
+import { memoryForTask, parseStrategies } from '../../src/bench/strategies';
 import { ReasoningBankMemory } from '../../src/engine/memory/reasoningbank';
 
 const TASK_A = '# Page 1 of the order list skips the first ten orders\n\nPagination offset is wrong for page numbers starting at 1.';

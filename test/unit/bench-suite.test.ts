@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { loadSuite, loadTask } from '../../src/engine/bench/suite';
-import { countTests, judgeTask, prepareTaskRepo } from '../../src/engine/bench/workspace';
+import { loadSuite, loadTask } from '../../src/bench/suite';
+import { countTests, judgeTask, prepareTaskRepo } from '../../src/bench/task-repo';
 import { EngineError } from '../../src/engine/errors';
 
 const made: string[] = [];

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { applyPatch, failedFiles } from '../../src/engine/git/apply';
-import { createWorktree, disposeAllWorktrees } from '../../src/engine/scale/worktree';
+import { createWorktree, disposeAllWorktrees } from '../../src/engine/git/worktree';
 import { diffWorktree } from '../../src/engine/git/patch';
 import { EngineError } from '../../src/engine/errors';
 

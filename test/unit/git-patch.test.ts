@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createWorktree, disposeAllWorktrees, type Worktree } from '../../src/engine/scale/worktree';
+import { createWorktree, disposeAllWorktrees, type Worktree } from '../../src/engine/git/worktree';
 import { diffWorktree } from '../../src/engine/git/patch';
 
 function git(cwd: string, ...args: string[]): string {

@@ -14,7 +14,7 @@ import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
 import { executeTool, TOOL_SPECS, type ToolOutcome } from './tools';
 import type { AgentOutcome, StopReason, TrajectoryStep } from './types';
-import type { Workspace } from './workspace';
+import type { Workspace } from './confined-worktree';
 
 export interface RunAgentOptions {
   model: ChatModel;

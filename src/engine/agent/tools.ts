@@ -6,8 +6,8 @@
  */
 import type { ToolCall, ToolSpec } from '../llm/model';
 import { errorMessage } from '../errors';
-import type { Workspace } from './workspace';
-import { ToolError } from './workspace';
+import type { Workspace } from './confined-worktree';
+import { ToolError } from './confined-worktree';
 import { listFiles, readFile, writeFile } from './tools/files';
 import { editFile } from './tools/edit';
 import { search } from './tools/search';

@@ -270,7 +270,7 @@ function syncDir(dir: string): void {
 
 /**
  * FTS4 adds a segment per write and every MATCH and term lookup reads them all. Merging them once they
- * pile up halves retrieval time at 10k items (bench/memory.ts: p95 4.8 → 2.3 ms) for ~50 ms once every
+ * pile up halves retrieval time at 10k items (perf/memory.ts: p95 4.8 → 2.3 ms) for ~50 ms once every
  * dozen saves; the whole file is rewritten on every save anyway, so no extra I/O is involved.
  */
 const MAX_FTS_SEGMENTS = 12;

@@ -7,8 +7,8 @@ import type { LearnInput, LessonMemory, RetrievedForPrompt } from '../lesson-mem
 import type { AddedItem, RunRecord } from './types';
 import type { MemoryBank } from './bank';
 import { distillLessons, renderLessons } from './distill';
-import { contrastLessons, refinementLessons, roundsChanged } from '../scale/contrast';
-import { testsLine } from '../scale/attempt-text';
+import { contrastLessons, refinementLessons, roundsChanged } from './contrast';
+import { testsLine } from '../attempts/attempt-text';
 
 export class ReasoningBankMemory implements LessonMemory {
   constructor(

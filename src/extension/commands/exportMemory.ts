@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandDef } from '../services';
 import { isProgrammaticArg } from '../services';
 import { currentMemoryFile } from '../memory-ref';
-import { requireFolder } from '../workspace';
+import { requireFolder } from '../workspace-folder';
 
 /** reasoningBank.exportMemory — the bank as JSONL (one item a line). `{file}` writes there without asking. */
 export default {

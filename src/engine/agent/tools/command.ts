@@ -1,6 +1,6 @@
 /** run_command: the workspace runs it (approval, timeout, tree kill); this shapes what the model reads. */
-import type { Workspace } from '../workspace';
-import { ToolError } from '../workspace';
+import type { Workspace } from '../confined-worktree';
+import { ToolError } from '../confined-worktree';
 
 export async function runCommandTool(
   ws: Workspace,

@@ -4,7 +4,7 @@
  * can succeed.
  */
 import * as fs from 'fs';
-import { ToolError, type Workspace } from '../workspace';
+import { ToolError, type Workspace } from '../confined-worktree';
 import { numberLines, readText, splitLines } from './files';
 
 const CONTEXT_LINES = 2;

@@ -3,7 +3,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
-import { ToolError, type Workspace } from '../workspace';
+import { ToolError, type Workspace } from '../confined-worktree';
 
 const execFileP = promisify(execFile);
 

@@ -1,7 +1,7 @@
 /** search: a JavaScript regex over the files git considers part of the worktree (.gitignore respected). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ToolError, type Workspace } from '../workspace';
+import { ToolError, type Workspace } from '../confined-worktree';
 import { isBinary, workspaceFiles } from './files';
 
 const MAX_HITS = 100;

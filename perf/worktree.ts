@@ -10,7 +10,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createWorktree } from '../src/engine/scale/worktree';
+import { createWorktree } from '../src/engine/git/worktree';
 
 const FILES = 10_000;
 // each round checks out 10k files twice: a few rounds give a stable median without a long wait

@@ -2,8 +2,8 @@
 import * as assert from 'assert';
 import { ScriptedServer } from '../fixtures/scripted-server';
 import { OpenAIChatModel, resolveLlmSettings } from '../../src/engine/llm/openai-model';
-import { selectBest, tieBreak } from '../../src/engine/scale/select';
-import { diffSize, formatAttempts } from '../../src/engine/scale/attempt-text';
+import { selectBest, tieBreak } from '../../src/engine/attempts/select';
+import { diffSize, formatAttempts } from '../../src/engine/attempts/attempt-text';
 import type { AttemptMaterial } from '../../src/engine/lesson-memory';
 
 function attempt(index: number, success: boolean, steps: number, patchLines: number): AttemptMaterial {

@@ -6,13 +6,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ChatModel } from '../llm/model';
-import type { SolveResult } from '../types';
-import type { EngineEvent, EventSink } from '../events';
-import { CancelledError, EngineError, errorMessage, isCancelled } from '../errors';
-import { solve } from '../solve';
+import type { ChatModel } from '../engine/llm/model';
+import type { SolveResult } from '../engine/types';
+import type { EngineEvent, EventSink } from '../engine/events';
+import { CancelledError, EngineError, errorMessage, isCancelled } from '../engine/errors';
+import { solve } from '../engine/solve';
 import type { BenchSuite, BenchTask } from './suite';
-import { judgeTask, prepareTaskRepo } from './workspace';
+import { judgeTask, prepareTaskRepo } from './task-repo';
 import { type StrategyName, memoryForTask } from './strategies';
 
 export interface BenchRun {

@@ -3,7 +3,7 @@
  * memory, running success rate of the strategy). On a terminal a status line (task i of n, strategy,
  * the agent's current step) is redrawn in place while a task runs. Engine detail only when a describer is given (--verbose).
  */
-import type { EngineEvent } from '../events';
+import type { EngineEvent } from '../engine/events';
 import type { BenchProgress } from './runner';
 
 export interface BenchProgressOptions {

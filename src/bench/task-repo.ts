@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchTask } from './suite';
-import { gitRaw } from '../git/git';
-import { runCommand, scrubEnv } from '../exec';
-import { EngineError } from '../errors';
+import { gitRaw } from '../engine/git/git';
+import { runCommand, scrubEnv } from '../engine/exec';
+import { EngineError } from '../engine/errors';
 
 const BENCH_IDENTITY: Record<string, string> = {
   GIT_AUTHOR_NAME: 'reasoningbank-bench',

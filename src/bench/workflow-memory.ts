@@ -5,11 +5,11 @@
  * 'workflow' in the strategy's own memory bank file: retrieval and near-duplicate merging are the product's.
  */
 import { z } from 'zod';
-import type { LearnInput, LessonMemory, RetrievedForPrompt } from '../lesson-memory';
-import type { AddedItem, MemoryItem, RunRecord } from '../memory/types';
-import { type MemoryBank, redact } from '../memory';
-import { renderPrompt } from '../prompts';
-import { truncateMiddle } from '../text';
+import type { LearnInput, LessonMemory, RetrievedForPrompt } from '../engine/lesson-memory';
+import type { AddedItem, MemoryItem, RunRecord } from '../engine/memory/types';
+import { type MemoryBank, redact } from '../engine/memory';
+import { renderPrompt } from '../engine/prompts';
+import { truncateMiddle } from '../engine/text';
 import { pickSuccessful } from './learn-input';
 
 export const WORKFLOWS_SCHEMA_NAME = 'workflows';

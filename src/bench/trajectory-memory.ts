@@ -4,11 +4,11 @@
  * trajectories are items of kind 'trajectory' in the strategy's own memory bank file, so retrieval
  * (BM25 + embeddings, leave-one-out by task hash) is the product's.
  */
-import type { LearnInput, LessonMemory, RetrievedForPrompt } from '../lesson-memory';
-import type { AddedItem, RunRecord } from '../memory/types';
-import type { MemoryBank } from '../memory';
-import { renderPrompt } from '../prompts';
-import { truncateMiddle } from '../text';
+import type { LearnInput, LessonMemory, RetrievedForPrompt } from '../engine/lesson-memory';
+import type { AddedItem, RunRecord } from '../engine/memory/types';
+import type { MemoryBank } from '../engine/memory';
+import { renderPrompt } from '../engine/prompts';
+import { truncateMiddle } from '../engine/text';
 import { pickSuccessful, taskTitle } from './learn-input';
 
 /** an exemplar costs at most about 1,500 tokens of the system prompt */

@@ -9,7 +9,7 @@ import {
   disposeAllWorktrees,
   liveWorktrees,
   pruneStaleWorktrees,
-} from '../../src/engine/scale/worktree';
+} from '../../src/engine/git/worktree';
 import { EngineError } from '../../src/engine/errors';
 
 function git(cwd: string, ...args: string[]): string {
@@ -188,7 +188,7 @@ describe('worktree', function () {
   it('prunes worktrees of a dead process and keeps those of live runs', async () => {
     // a real process creates a worktree and exits without cleaning up (a crash)
     const script = `
-      const { createWorktree } = require(${JSON.stringify(path.resolve(__dirname, '../../src/engine/scale/worktree.ts'))});
+      const { createWorktree } = require(${JSON.stringify(path.resolve(__dirname, '../../src/engine/git/worktree.ts'))});
       createWorktree({ repo: ${JSON.stringify(repo)}, runId: 'crashed', index: 0, worktreeDir: ${JSON.stringify(wtDir)} })
         .then((w) => { process.stdout.write(w.path); process.exit(0); });`;
     const crashedPath = await new Promise<string>((resolve, reject) => {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runAgent } from '../src/engine/agent/loop';
-import { Workspace } from '../src/engine/agent/workspace';
+import { Workspace } from '../src/engine/agent/confined-worktree';
 import { scrubEnv } from '../src/engine/exec';
 import type { AssistantReply, ChatModel, CompleteRequest, StructuredRequest } from '../src/engine/llm/model';
 import { UsageMeter } from '../src/engine/llm/model';

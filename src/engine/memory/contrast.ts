@@ -5,12 +5,12 @@
  */
 import type { ChatModel } from '../llm/model';
 import type { AttemptMaterial } from '../lesson-memory';
-import type { LessonDraft } from '../memory/types';
-import { lessonsSchema } from '../memory/distill';
-import { redact } from '../memory/redact';
+import type { LessonDraft } from './types';
+import { lessonsSchema } from './distill';
+import { redact } from './redact';
 import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
-import { formatAttempts, testsLine } from './attempt-text';
+import { formatAttempts, testsLine } from '../attempts/attempt-text';
 
 export const MAX_CONTRAST_ITEMS = 5;
 export const MAX_REFINEMENT_ITEMS = 3;

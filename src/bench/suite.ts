@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { badInput } from '../errors';
-import { describeZodError } from '../llm/structured';
+import { badInput } from '../engine/errors';
+import { describeZodError } from '../engine/llm/structured';
 
 const TaskJson = z
   .object({
@@ -64,7 +64,7 @@ export function loadSuite(dir: string): BenchSuite {
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b, 'en'));
-  if (names.length === 0) throw badInput(`suite ${abs} has no task folders (see the README, "Suite format", for the layout)`);
+  if (names.length === 0) throw badInput(`suite ${abs} has no task folders (see docs/BENCH.md, "Suite format", for the layout)`);
   const problems: string[] = [];
   const tasks: BenchTask[] = [];
   for (const name of names) {

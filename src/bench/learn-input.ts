@@ -1,5 +1,5 @@
 /** What the baseline strategies take from a finished run: only the attempts whose verdict was success. */
-import type { AttemptMaterial, LearnInput } from '../lesson-memory';
+import type { AttemptMaterial, LearnInput } from '../engine/lesson-memory';
 
 /** Successful attempts, the chosen one first (it is the one whose patch the run kept). */
 export function pickSuccessful(input: LearnInput): AttemptMaterial[] {

@@ -12,9 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CancelledError, EngineError, errorMessage } from '../errors';
 import { fnv1a } from '../text';
-import { gitRaw } from '../git/git';
-import { LINKED_FILE, adminDirOf, adminDirsPointingTo } from '../git/admin';
-import { snapshotWorkingState } from '../git/snapshot';
+import { gitRaw } from './git';
+import { LINKED_FILE, adminDirOf, adminDirsPointingTo } from './admin';
+import { snapshotWorkingState } from './snapshot';
 
 export interface Worktree {
   /** absolute path of the worktree folder */

@@ -5,11 +5,11 @@
  * (leave-one-out, by the fnv1a hash of the issue text).
  */
 import * as path from 'path';
-import type { LessonMemory } from '../lesson-memory';
-import type { ChatModel } from '../llm/model';
-import { usageError } from '../errors';
-import { MemoryBank, taskHash } from '../memory';
-import { ReasoningBankMemory } from '../memory/reasoningbank';
+import type { LessonMemory } from '../engine/lesson-memory';
+import type { ChatModel } from '../engine/llm/model';
+import { usageError } from '../engine/errors';
+import { MemoryBank, taskHash } from '../engine/memory';
+import { ReasoningBankMemory } from '../engine/memory/reasoningbank';
 import { TrajectoryMemory } from './trajectory-memory';
 import { WorkflowMemory } from './workflow-memory';
 

@@ -1,4 +1,4 @@
-/** `npm run bench`: runs every benchmark under bench/ and prints one JSON object (name → figures). */
+/** `npm run perf`: runs every performance benchmark under perf/ and prints one JSON object (name → figures). */
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     const mod = require(path.join(__dirname, file)) as { run?: () => Promise<object> };
     if (typeof mod.run !== 'function') continue;
     const name = file.replace(/\.ts$/, '');
-    process.stderr.write(`bench: ${name}…\n`);
+    process.stderr.write(`perf: ${name}…\n`);
     try {
       results[name] = await mod.run();
     } catch (err) {

@@ -5,7 +5,7 @@
  * Hybrid uses deterministic embeddings from the scripted OpenAI-compatible server: a hashed bag of words, not
  * a semantic model, so it shows the plumbing and fusion, not what a real embedding model would add.
  *
- *   node --require tsx/cjs bench/memory.ts
+ *   node --require tsx/cjs perf/memory.ts
  */
 import * as fs from 'fs';
 import * as os from 'os';

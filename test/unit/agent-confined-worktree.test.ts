@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { executeTool } from '../../src/engine/agent/tools';
-import { ToolError } from '../../src/engine/agent/workspace';
+import { ToolError } from '../../src/engine/agent/confined-worktree';
 import { scrubEnv } from '../../src/engine/exec';
 import { makeRepo, removeAll, tempDir, workspace } from './agent-helpers';
 
