@@ -24,4 +24,10 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ machine: { cpus: require('os').cpus().length, node: process.version }, results }, null, 2) + '\n');
 }
 
-main().then(() => process.exit(0));
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -98,5 +98,8 @@ export async function run(): Promise<object> {
 }
 
 if (require.main === module) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)));
+  run().then((r) => console.log(JSON.stringify(r, null, 2)), (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 }

@@ -110,5 +110,8 @@ function round(x: number, digits = 1): number {
 }
 
 if (require.main === module) {
-  run().then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
+  run().then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'), (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 }

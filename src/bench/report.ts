@@ -6,6 +6,7 @@
 import type { BenchRun } from './runner';
 import type { StrategyName } from './strategies';
 import { STRATEGY_NOTES } from './strategies';
+import type { ScaleMode } from '../engine/types';
 
 export interface PassSummary {
   pass: number;
@@ -58,7 +59,7 @@ export interface BenchReport {
   settings: {
     strategies: StrategyName[];
     k: number;
-    mode: 'parallel' | 'sequential';
+    mode: ScaleMode;
     repeat: number;
     maxSteps: number;
     model: string;

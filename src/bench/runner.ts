@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ChatModel } from '../engine/llm/model';
-import type { SolveResult } from '../engine/types';
+import type { ScaleMode, SolveResult, TokenUsage } from '../engine/types';
 import type { EngineEvent, EventSink } from '../engine/events';
 import { CancelledError, EngineError, errorMessage, isCancelled } from '../engine/errors';
 import { solve } from '../engine/solve';
@@ -30,7 +30,7 @@ export interface BenchRun {
   steps: number;
   /** attempts solve() made (k with MaTTS) */
   attempts: number;
-  tokens: { prompt: number; completion: number };
+  tokens: TokenUsage;
   wallMs: number;
   /** ids of the memory items injected */
   retrieved: string[];
@@ -56,7 +56,7 @@ export interface BenchOptions {
   /** repositories and memories go here; the caller owns (and removes) it */
   workDir: string;
   k?: number;
-  mode?: 'parallel' | 'sequential';
+  mode?: ScaleMode;
   repeat?: number;
   maxSteps?: number;
   retrieveK?: number;

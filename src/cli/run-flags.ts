@@ -3,6 +3,7 @@ import { usageError } from '../engine/errors';
 import { DEFAULT_MAX_STEPS, MAX_K } from '../engine/solve';
 import { type LlmSettings, resolveLlmSettings } from '../engine/llm/openai-model';
 import { intFlag } from './errors';
+import type { ScaleMode } from '../engine/types';
 
 export const RUN_FLAG_OPTIONS = {
   k: { type: 'string' },
@@ -17,7 +18,7 @@ export const RUN_FLAG_OPTIONS = {
 
 export interface RunFlags {
   k: number;
-  mode: 'parallel' | 'sequential';
+  mode: ScaleMode;
   maxSteps: number;
   settings: LlmSettings;
 }

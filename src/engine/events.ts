@@ -2,11 +2,11 @@
  * Typed progress events. Every engine layer reports through an EventSink; the CLI prints them,
  * the server forwards them to the extension, tests collect them.
  */
-import type { TestResult, Verdict, AttemptStatus, RunStatus } from './types';
+import type { AttemptStatus, LogLevel, RetrievalMethod, RunMode, RunStatus, TestResult, Verdict } from './types';
 
 export type EngineEvent =
-  | { type: 'run-start'; runId: string; task: string; k: number; mode: 'single' | 'parallel' | 'sequential'; repo: string }
-  | { type: 'memory-retrieved'; runId: string; method: 'hybrid' | 'lexical' | 'none'; items: { id: string; title: string; score: number }[] }
+  | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string }
+  | { type: 'memory-retrieved'; runId: string; method: RetrievalMethod; items: { id: string; title: string; score: number }[] }
   | { type: 'attempt-start'; runId: string; attempt: number; worktree: string }
   | { type: 'step'; runId: string; attempt: number; step: number }
   | { type: 'assistant'; runId: string; attempt: number; step: number; text: string }
@@ -18,7 +18,7 @@ export type EngineEvent =
   | { type: 'attempt-end'; runId: string; attempt: number; status: AttemptStatus; steps: number; patch: string }
   | { type: 'selection'; runId: string; chosen: number; reason: string }
   | { type: 'memory-added'; runId: string; items: { id: string; title: string; outcome: string; merged: boolean }[] }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; runId?: string }
+  | { type: 'log'; level: LogLevel; message: string; runId?: string }
   | { type: 'run-end'; runId: string; status: RunStatus };
 
 export type EventSink = (event: EngineEvent) => void;

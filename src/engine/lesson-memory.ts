@@ -6,7 +6,7 @@
  * same seam, so the agent and the plumbing are identical and only memory differs.
  */
 import type { ChatModel } from './llm/model';
-import type { TestResult, Verdict } from './types';
+import type { RetrievalMethod, RunMode, TestResult, Verdict } from './types';
 import type { AddedItem, RunRecord } from './memory/types';
 
 export interface RetrievedForPrompt {
@@ -14,7 +14,7 @@ export interface RetrievedForPrompt {
   ids: string[];
   /** the text injected into the agent's system prompt ('' for nothing) */
   prompt: string;
-  method: 'hybrid' | 'lexical' | 'none';
+  method: RetrievalMethod;
   items: { id: string; title: string; score: number }[];
 }
 
@@ -33,7 +33,7 @@ export interface AttemptMaterial {
 
 export interface LearnInput {
   task: string;
-  mode: 'single' | 'parallel' | 'sequential';
+  mode: RunMode;
   attempts: AttemptMaterial[];
   chosen: number;
   model: ChatModel;

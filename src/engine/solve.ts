@@ -1,14 +1,17 @@
 /**
- * One task end to end: retrieve → attempt(s) → judge → select → distill → consolidate → result.
+ * One task end to end: retrieve → attempt(s) → judge → select → distill → consolidate → apply → result.
  * k = 1 is a single attempt; k > 1 runs MaTTS, in parallel worktrees or as sequential refinement.
- * Worktrees are removed on every exit path (attempt.ts disposes its own in `finally`).
+ * Each step below is one function; `solve` only strings them together. Worktrees are removed on every
+ * exit path (attempt.ts disposes its own in `finally`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AttemptResult, ResultTests, SolveOptions, SolveResult, TestResult } from './types';
+import type { AttemptResult, ResultTests, RunMode, ScaleMode, SolveResult, TestResult } from './types';
 import type { LessonMemory, RetrievedForPrompt } from './lesson-memory';
 import type { AddedItem } from './memory/types';
-import { fanOut, noEvents } from './events';
+import type { ChatModel } from './llm/model';
+import type { CommandApprover } from './agent/types';
+import { type EventSink, fanOut, noEvents } from './events';
 import { CancelledError, EngineError, errorMessage, usageError } from './errors';
 import { assertGitRepo } from './git/repo';
 import { applyPatch } from './git/apply';
@@ -23,58 +26,79 @@ import { createRunDir, newRunId, writeRunRecord } from './run-record';
 
 export const DEFAULT_MAX_STEPS = 50;
 export const MAX_K = 8;
+/** lessons retrieved per task unless the caller says otherwise */
+const DEFAULT_RETRIEVE_K = 3;
+
+/** Everything one `solve` needs; the CLI and the server build it from flags and settings. */
+export interface SolveOptions {
+  /** folder inside a git work tree */
+  repo: string;
+  /** the issue text */
+  task: string;
+  /** undefined: detect; null: no tests (the LLM judge decides) */
+  testCommand?: string | null;
+  /** memory file; default <repo>/.reasoningbank/memory.sqlite */
+  memoryFile?: string;
+  /** vanilla agent: no retrieval, no distillation */
+  noMemory?: boolean;
+  k?: number;
+  mode?: ScaleMode;
+  maxSteps?: number;
+  /** apply a resolved patch to the working tree */
+  apply?: boolean;
+  model: ChatModel;
+  /** dependency folders symlinked into each worktree */
+  linkedFolders?: string[];
+  worktreeDir?: string;
+  /** environment variable names commands may see despite the secret filter */
+  allowEnv?: string[];
+  /** asked before each agent command; absent = allowed (the CLI is headless) */
+  approveCommand?: CommandApprover;
+  /** lessons retrieved per task (default 3) */
+  retrieveK?: number;
+  /** what to remember and inject; default ReasoningBank over the memory file (the bench swaps strategies) */
+  lessonMemory?: LessonMemory;
+  /** warnings about the memory file (quarantined corrupt file, lexical fallback) */
+  events?: EventSink;
+  signal?: AbortSignal;
+}
+
+/** The checked inputs of one run. */
+interface Plan {
+  task: string;
+  k: number;
+  mode: RunMode;
+  maxSteps: number;
+  repoTop: string;
+}
+
+const NOTHING_RETRIEVED: RetrievedForPrompt = { ids: [], prompt: '', method: 'none', items: [] };
 
 export async function solve(opts: SolveOptions): Promise<SolveResult> {
   const events = fanOut(opts.events ?? noEvents);
-  const task = opts.task?.trim();
-  if (!task) throw usageError('the issue text is empty: pass --issue TEXT or --issue-file FILE');
-  const k = opts.k ?? 1;
-  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw usageError(`k must be a whole number from 1 to ${MAX_K} (got ${k})`);
-  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw usageError(`max steps must be a positive whole number (got ${maxSteps})`);
-  const repoTop = await assertGitRepo(opts.repo);
-  const mode = k === 1 ? 'single' : (opts.mode ?? 'parallel');
-  const signal = opts.signal;
   const warn = (message: string) => events({ type: 'log', level: 'warn', message });
+  const signal = opts.signal;
+  const plan = await checkInputs(opts);
 
-  await pruneStaleWorktrees(repoTop).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
+  await pruneStaleWorktrees(plan.repoTop).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
-  const runDir = createRunDir(repoTop, runId);
-  events({ type: 'run-start', runId, task, k, mode, repo: repoTop });
+  const runDir = createRunDir(plan.repoTop, runId);
+  events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop });
+  const testCommand = await resolveTestCommand(opts, plan.repoTop);
+  events({ type: 'log', level: 'info', runId, message: testCommand ? `test command: ${testCommand}` : 'no test command found: the LLM judge decides' });
 
-  const testCommand = opts.testCommand === undefined ? await detectTestCommand(repoTop) : opts.testCommand || null;
-  events({
-    type: 'log',
-    level: 'info',
-    runId,
-    message: testCommand ? `test command: ${testCommand}` : 'no test command found: the LLM judge decides',
-  });
-
-  let memory: LessonMemory | null = null;
-  if (!opts.noMemory) {
-    memory =
-      opts.lessonMemory ??
-      new ReasoningBankMemory(await MemoryBank.open(opts.memoryFile ?? defaultMemoryPath(repoTop), { model: opts.model, onWarn: warn }));
-  }
-  let retrieved: RetrievedForPrompt = { ids: [], prompt: '', method: 'none', items: [] };
-  if (memory) {
-    try {
-      retrieved = await memory.retrieve(task, { k: opts.retrieveK ?? 3, signal });
-    } catch (err) {
-      if (signal?.aborted) throw new CancelledError();
-      warn(`memory retrieval failed (${errorMessage(err)}); going on without lessons`);
-    }
-  }
+  const memory = opts.noMemory ? null : await openLessonMemory(opts, plan.repoTop, warn);
+  const retrieved = await retrieveLessons(memory, plan.task, opts, warn);
   events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items });
 
   const ctx: AttemptContext = {
     runId,
-    repo: repoTop,
+    repo: plan.repoTop,
     runDir,
-    task,
+    task: plan.task,
     lessons: retrieved.prompt,
     testCommand,
-    maxSteps,
+    maxSteps: plan.maxSteps,
     model: opts.model,
     linkedFolders: opts.linkedFolders,
     worktreeDir: opts.worktreeDir,
@@ -86,111 +110,160 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   };
 
   try {
-    let runs: AttemptRun[];
-    if (mode === 'sequential') {
-      runs = [await runSequential(ctx, k)];
-    } else {
-      // all attempts start together; the shared limiter in the model caps concurrent requests
-      // allSettled, not all: on cancel every attempt must finish removing its worktree before we return
-      const settled = await Promise.allSettled(Array.from({ length: k }, (_, i) => runAttempt(ctx, i, { baseline: i === 0 })));
-      const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (rejected) throw rejected.reason;
-      runs = settled.map((s) => (s as PromiseFulfilledResult<AttemptRun>).value);
-    }
-    if (signal?.aborted) throw new CancelledError();
-
-    if (runs.every((r) => r.status === 'error')) {
-      const first = runs.find((r) => r.error);
-      throw new EngineError(first?.errorCode ?? 'internal', first?.error ?? 'every attempt failed');
-    }
-
-    let chosen = 0;
-    let chosenReason = 'single attempt';
-    if (runs.length > 1) {
-      const selection = await selectBest(
-        opts.model,
-        task,
-        runs.filter((r) => r.status !== 'error').map((r) => r.material),
-        { signal, onWarn: warn },
-      );
-      chosen = selection.chosen;
-      chosenReason = selection.reason;
-      events({ type: 'selection', runId, chosen, reason: chosenReason });
-    }
-    const best = runs[chosen]!;
-    const status = best.status === 'resolved' ? 'resolved' : 'unresolved';
-
-    let added: AddedItem[] = [];
-    if (memory) {
-      try {
-        added = await memory.learn({
-          task,
-          mode,
-          attempts: runs.filter((r) => r.status !== 'error').map((r) => r.material),
-          chosen,
-          model: opts.model,
-          signal,
-        });
-        if (added.length) events({ type: 'memory-added', runId, items: added.map((a) => ({ id: a.id, title: a.title, outcome: a.outcome, merged: a.merged })) });
-      } catch (err) {
-        if (signal?.aborted) throw new CancelledError();
-        warn(`could not distill lessons from this run (${errorMessage(err)}); the result stands, nothing was stored`);
-      }
-    }
-
-    const tokens = opts.model.usage;
-    const result: SolveResult = {
-      status,
-      runId,
-      steps: best.material.steps,
-      tokens,
-      patch: best.material.patch,
-      applied: false,
-      tests: publicTests(best.material.tests),
-      judge: { success: best.material.verdict.success, reason: best.material.verdict.reason },
-      memory: { retrieved: retrieved.ids, added: added.map((a) => a.id) },
-      attempts: runs.map((r, i): AttemptResult => ({
-        index: i,
-        status: r.status,
-        steps: r.material.steps,
-        tests: publicTests(r.material.tests),
-        patch: r.material.patch,
-        judge: { success: r.material.verdict.success, reason: r.material.verdict.reason },
-        tokens: r.tokens,
-        ...(r.error ? { error: r.error } : {}),
-      })),
-      chosen,
-      runDir,
-    };
-
-    if (memory) {
-      await memory
-        .recordRun({ runId, task, status, steps: result.steps, tokens, retrieved: retrieved.ids, added: result.memory.added })
-        .catch((err) => warn(`could not record the run's evidence in the memory bank: ${errorMessage(err)}`));
-    }
-
-    if (opts.apply) {
-      if (status !== 'resolved') {
-        warn('not applied: the patch did not resolve the issue (it is saved in the run record)');
-      } else if (!result.patch.trim()) {
-        warn('not applied: the patch is empty');
-      } else {
-        fs.writeFileSync(path.join(runDir, 'patch.diff'), result.patch);
-        await applyPatch(repoTop, result.patch, { patchFile: path.join(runDir, 'patch.diff') });
-        result.applied = true;
-      }
-    }
+    const runs = await runAttempts(ctx, plan);
+    const { chosen } = await selectAttempt(runs, plan.task, opts.model, ctx);
+    const added = memory ? await distillLessons(memory, runs, chosen, plan, opts.model, ctx) : [];
+    const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added);
+    if (memory) await recordEvidence(memory, result, plan.task, warn);
+    if (opts.apply) await applyResolved(result, plan.repoTop, runDir, warn);
     writeRunRecord(runDir, result);
-    events({ type: 'run-end', runId, status });
+    events({ type: 'run-end', runId, status: result.status });
     return result;
   } catch (err) {
     const cancelled = signal?.aborted || err instanceof CancelledError;
     events({ type: 'run-end', runId, status: 'error' });
-    const message = cancelled ? 'cancelled' : errorMessage(err);
-    fs.writeFileSync(path.join(runDir, 'error.txt'), message + '\n');
+    fs.writeFileSync(path.join(runDir, 'error.txt'), (cancelled ? 'cancelled' : errorMessage(err)) + '\n');
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
   }
+}
+
+/** Refuses what cannot run, before anything is created (CLI exit 2). */
+async function checkInputs(opts: SolveOptions): Promise<Plan> {
+  const task = opts.task?.trim();
+  if (!task) throw usageError('the issue text is empty: pass --issue TEXT or --issue-file FILE');
+  const k = opts.k ?? 1;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw usageError(`k must be a whole number from 1 to ${MAX_K} (got ${k})`);
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw usageError(`max steps must be a positive whole number (got ${maxSteps})`);
+  const repoTop = await assertGitRepo(opts.repo);
+  return { task, k, maxSteps, repoTop, mode: k === 1 ? 'single' : (opts.mode ?? 'parallel') };
+}
+
+/** undefined: detect; '' or null: no tests (the LLM judge decides). */
+async function resolveTestCommand(opts: SolveOptions, repoTop: string): Promise<string | null> {
+  return opts.testCommand === undefined ? detectTestCommand(repoTop) : opts.testCommand || null;
+}
+
+async function openLessonMemory(opts: SolveOptions, repoTop: string, warn: (m: string) => void): Promise<LessonMemory> {
+  if (opts.lessonMemory) return opts.lessonMemory;
+  const bank = await MemoryBank.open(opts.memoryFile ?? defaultMemoryPath(repoTop), { model: opts.model, onWarn: warn });
+  return new ReasoningBankMemory(bank);
+}
+
+/** A failed retrieval costs the lessons, not the run. */
+async function retrieveLessons(memory: LessonMemory | null, task: string, opts: SolveOptions, warn: (m: string) => void): Promise<RetrievedForPrompt> {
+  if (!memory) return NOTHING_RETRIEVED;
+  try {
+    return await memory.retrieve(task, { k: opts.retrieveK ?? DEFAULT_RETRIEVE_K, signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted) throw new CancelledError();
+    warn(`memory retrieval failed (${errorMessage(err)}); going on without lessons`);
+    return NOTHING_RETRIEVED;
+  }
+}
+
+/** k attempts side by side, or one refining itself; an error only when every attempt failed. */
+async function runAttempts(ctx: AttemptContext, plan: Plan): Promise<AttemptRun[]> {
+  let runs: AttemptRun[];
+  if (plan.mode === 'sequential') {
+    runs = [await runSequential(ctx, plan.k)];
+  } else {
+    // all attempts start together; the shared limiter in the model caps concurrent requests.
+    // allSettled, not all: on cancel every attempt must finish removing its worktree before we return
+    const settled = await Promise.allSettled(Array.from({ length: plan.k }, (_, i) => runAttempt(ctx, i, { baseline: i === 0 })));
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    runs = settled.map((s) => (s as PromiseFulfilledResult<AttemptRun>).value);
+  }
+  if (ctx.signal?.aborted) throw new CancelledError();
+  if (runs.every((r) => r.status === 'error')) {
+    const first = runs.find((r) => r.error);
+    throw new EngineError(first?.errorCode ?? 'internal', first?.error ?? 'every attempt failed');
+  }
+  return runs;
+}
+
+/** Best-of-k: the tests outrank the model's preference (select.ts). */
+async function selectAttempt(runs: AttemptRun[], task: string, model: ChatModel, ctx: AttemptContext): Promise<{ chosen: number; reason: string }> {
+  if (runs.length === 1) return { chosen: 0, reason: 'single attempt' };
+  const judged = runs.filter((r) => r.status !== 'error').map((r) => r.material);
+  const selection = await selectBest(model, task, judged, { signal: ctx.signal, onWarn: (m) => ctx.events({ type: 'log', level: 'warn', message: m }) });
+  ctx.events({ type: 'selection', runId: ctx.runId, chosen: selection.chosen, reason: selection.reason });
+  return selection;
+}
+
+/** Distillation and consolidation; a failure here keeps the result and stores nothing. */
+async function distillLessons(memory: LessonMemory, runs: AttemptRun[], chosen: number, plan: Plan, model: ChatModel, ctx: AttemptContext): Promise<AddedItem[]> {
+  try {
+    const added = await memory.learn({
+      task: plan.task,
+      mode: plan.mode,
+      attempts: runs.filter((r) => r.status !== 'error').map((r) => r.material),
+      chosen,
+      model,
+      signal: ctx.signal,
+    });
+    if (added.length) ctx.events({ type: 'memory-added', runId: ctx.runId, items: added.map((a) => ({ id: a.id, title: a.title, outcome: a.outcome, merged: a.merged })) });
+    return added;
+  } catch (err) {
+    if (ctx.signal?.aborted) throw new CancelledError();
+    ctx.events({ type: 'log', level: 'warn', message: `could not distill lessons from this run (${errorMessage(err)}); the result stands, nothing was stored` });
+    return [];
+  }
+}
+
+function buildResult(
+  runId: string,
+  runDir: string,
+  runs: AttemptRun[],
+  chosen: number,
+  model: ChatModel,
+  retrieved: RetrievedForPrompt,
+  added: AddedItem[],
+): SolveResult {
+  const best = runs[chosen]!;
+  return {
+    status: best.status === 'resolved' ? 'resolved' : 'unresolved',
+    runId,
+    steps: best.material.steps,
+    tokens: model.usage,
+    patch: best.material.patch,
+    applied: false,
+    tests: publicTests(best.material.tests),
+    judge: { success: best.material.verdict.success, reason: best.material.verdict.reason },
+    memory: { retrieved: retrieved.ids, added: added.map((a) => a.id) },
+    attempts: runs.map((r, i): AttemptResult => ({
+      index: i,
+      status: r.status,
+      steps: r.material.steps,
+      tests: publicTests(r.material.tests),
+      patch: r.material.patch,
+      judge: { success: r.material.verdict.success, reason: r.material.verdict.reason },
+      tokens: r.tokens,
+      ...(r.error ? { error: r.error } : {}),
+    })),
+    chosen,
+    runDir,
+  };
+}
+
+/** Each retrieved lesson's use, and its win or loss (curation and auto-archive read this). */
+async function recordEvidence(memory: LessonMemory, result: SolveResult, task: string, warn: (m: string) => void): Promise<void> {
+  const { runId, status, steps, tokens } = result;
+  await memory
+    .recordRun({ runId, task, status, steps, tokens, retrieved: result.memory.retrieved, added: result.memory.added })
+    .catch((err) => warn(`could not record the run's evidence in the memory bank: ${errorMessage(err)}`));
+}
+
+/** --apply: only a resolved, non-empty patch, all or nothing (git/apply.ts). */
+async function applyResolved(result: SolveResult, repoTop: string, runDir: string, warn: (m: string) => void): Promise<void> {
+  if (result.status !== 'resolved') return warn('not applied: the patch did not resolve the issue (it is saved in the run record)');
+  if (!result.patch.trim()) return warn('not applied: the patch is empty');
+  const patchFile = path.join(runDir, 'patch.diff');
+  fs.writeFileSync(patchFile, result.patch);
+  await applyPatch(repoTop, result.patch, { patchFile });
+  result.applied = true;
 }
 
 function publicTests(t: TestResult | null): ResultTests | null {

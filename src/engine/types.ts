@@ -1,5 +1,13 @@
 /** Shapes shared by the engine's layers and by its consumers (CLI, server, extension). */
 
+/** How k > 1 attempts relate: side by side, or one attempt refining its own work. */
+export type ScaleMode = 'parallel' | 'sequential';
+/** How a run went: one attempt, or k in one of the scale modes. */
+export type RunMode = 'single' | ScaleMode;
+/** How lessons were ranked: embeddings fused with BM25, BM25 alone, or nothing retrieved. */
+export type RetrievalMethod = 'hybrid' | 'lexical' | 'none';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export interface TokenUsage {
   prompt: number;
   completion: number;
@@ -61,38 +69,4 @@ export interface SolveResult {
   /** where the run record was written */
   runDir?: string;
   error?: { code: string; message: string };
-}
-
-/** Everything one `solve` needs; the CLI and the server build it from flags and settings. */
-export interface SolveOptions {
-  /** folder inside a git work tree */
-  repo: string;
-  /** the issue text */
-  task: string;
-  /** undefined: detect; null: no tests (the LLM judge decides) */
-  testCommand?: string | null;
-  /** memory file; default <repo>/.reasoningbank/memory.sqlite */
-  memoryFile?: string;
-  /** vanilla agent: no retrieval, no distillation */
-  noMemory?: boolean;
-  k?: number;
-  mode?: 'parallel' | 'sequential';
-  maxSteps?: number;
-  /** apply a resolved patch to the working tree */
-  apply?: boolean;
-  model: import('./llm/model').ChatModel;
-  /** dependency folders symlinked into each worktree */
-  linkedFolders?: string[];
-  worktreeDir?: string;
-  /** environment variable names commands may see despite the secret filter */
-  allowEnv?: string[];
-  /** asked before each agent command; absent = allowed (the CLI is headless) */
-  approveCommand?: import('./agent/types').CommandApprover;
-  /** lessons retrieved per task (default 3) */
-  retrieveK?: number;
-  /** what to remember and inject; default ReasoningBank over the memory file (the bench swaps strategies) */
-  lessonMemory?: import('./lesson-memory').LessonMemory;
-  /** warnings about the memory file (quarantined corrupt file, lexical fallback) */
-  events?: import('./events').EventSink;
-  signal?: AbortSignal;
 }

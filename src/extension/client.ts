@@ -1,8 +1,8 @@
 /** The language client that runs the engine process (dist/server.js) over IPC and answers its requests. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { ApprovalParams, ApprovalResult, ModelCompleteParams, ServerNotifications } from '../server/protocol';
-import { onNotification, onRequest } from '../server/protocol';
+import { extensionEndpoint, type ExtensionEndpoint } from '../server/protocol';
 import type { AssistantReply } from '../engine/llm/model';
 
 export interface ClientHandlers {
@@ -13,7 +13,10 @@ export interface ClientHandlers {
   complete(params: ModelCompleteParams, token: vscode.CancellationToken): Promise<AssistantReply>;
 }
 
-export type EngineClient = Pick<LanguageClient, 'sendRequest' | 'stop'>;
+export interface EngineClient {
+  endpoint: ExtensionEndpoint;
+  stop(): Promise<void>;
+}
 
 export async function startEngineClient(
   context: vscode.ExtensionContext,
@@ -34,11 +37,12 @@ export async function startEngineClient(
     },
   };
   const client = new LanguageClient('reasoningBank', 'ReasoningBank engine', serverOptions, clientOptions);
-  onNotification(client, 'run/event', handlers.runEvent);
-  onNotification(client, 'memory/changed', handlers.memoryChanged);
-  onNotification(client, 'server/log', handlers.serverLog);
-  onRequest(client, 'approval/request', (p, token) => handlers.approval(p, token as vscode.CancellationToken));
-  onRequest(client, 'model/complete', (p, token) => handlers.complete(p, token as vscode.CancellationToken));
+  const endpoint = extensionEndpoint(client);
+  endpoint.onNotification('run/event', handlers.runEvent);
+  endpoint.onNotification('memory/changed', handlers.memoryChanged);
+  endpoint.onNotification('server/log', handlers.serverLog);
+  endpoint.onRequest('approval/request', (p, token) => handlers.approval(p, token as vscode.CancellationToken));
+  endpoint.onRequest('model/complete', (p, token) => handlers.complete(p, token as vscode.CancellationToken));
   await client.start();
-  return client;
+  return { endpoint, stop: () => client.stop() };
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
-import { Engine } from './engine';
+import { Engine } from './engine-process';
 import { askApproval } from './approval';
 import { MemoryTreeProvider, MEMORY_VIEW_ID, type MemoryNode } from './memory-tree';
 import { MemoryWatcher } from './memory-watcher';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { MemoryItemDto, MemoryPatch } from '../server/protocol';
-import type { Engine } from './engine';
+import type { Engine } from './engine-process';
 
 export const VIEW_SCHEME = 'reasoningbank-memory';
 export const EDIT_SCHEME = 'reasoningbank-edit';

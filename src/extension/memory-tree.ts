@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { MemoryItemDto, OutcomeGroup } from '../server/protocol';
-import type { Engine } from './engine';
+import type { Engine } from './engine-process';
 import { memoryFileFor } from './settings';
 import { currentFolder } from './workspace-folder';
 

@@ -12,22 +12,23 @@ import { assertTrusted } from './trust';
 import { llmConfig, memoryFileFor, readSettings, worktreeDirFor } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
+import type { ScaleMode } from '../engine/types';
 
 export interface SolveArgs {
   issue: string;
   k?: number;
-  mode?: 'parallel' | 'sequential';
+  mode?: ScaleMode;
   apply?: boolean;
 }
 
-/** Validates an argument object from code; throws a message that names the bad field. */
+/**
+ * An argument object from code: the issue is read here; k, mode and apply go to the engine, which
+ * checks every field of a run once (server/solve-params.ts) and names the bad one.
+ */
 export function parseSolveArgs(arg: Record<string, unknown>): SolveArgs {
   const { issue, k, mode, apply } = arg;
   if (typeof issue !== 'string' || !issue.trim()) throw new Error('ReasoningBank: the argument needs "issue": a non-empty string');
-  if (k !== undefined && (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 8)) throw new Error(`ReasoningBank: "k" must be a whole number from 1 to 8 (got ${JSON.stringify(k)})`);
-  if (mode !== undefined && mode !== 'parallel' && mode !== 'sequential') throw new Error(`ReasoningBank: "mode" must be "parallel" or "sequential" (got ${JSON.stringify(mode)})`);
-  if (apply !== undefined && typeof apply !== 'boolean') throw new Error(`ReasoningBank: "apply" must be true or false (got ${JSON.stringify(apply)})`);
-  return { issue, k: k as number | undefined, mode: mode as SolveArgs['mode'], apply: apply as boolean | undefined };
+  return { issue, k: k as SolveArgs['k'], mode: mode as SolveArgs['mode'], apply: apply as SolveArgs['apply'] };
 }
 
 function progressText(run: RunState | undefined): string {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../engine/events';
 import { solveErrorOf, type SolveOutcome } from '../server/protocol';
+import type { RunMode } from '../engine/types';
 
 export type RunPhase = 'running' | 'resolved' | 'unresolved' | 'error' | 'cancelled';
 
@@ -22,7 +23,7 @@ export interface RunState {
   issue: string;
   folder: string;
   k: number;
-  mode: 'single' | 'parallel' | 'sequential';
+  mode: RunMode;
   startedAt: number;
   endedAt?: number;
   runId?: string;

@@ -1,6 +1,6 @@
 /** What every command handler gets: the parts built at activation (cheap) and the lazy ones. */
 import type * as vscode from 'vscode';
-import type { Engine } from './engine';
+import type { Engine } from './engine-process';
 import type { RunController } from './runs';
 import type { MemoryNode, MemoryTreeProvider } from './memory-tree';
 import type { RunViewProvider } from './run-view';

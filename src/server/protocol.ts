@@ -8,7 +8,7 @@
  * cancelling a request sends `$/cancelRequest`, which the server turns into an AbortSignal.
  */
 import type { EngineEvent } from '../engine/events';
-import type { SolveResult } from '../engine/types';
+import type { LogLevel, ScaleMode, SolveResult } from '../engine/types';
 import type { AssistantReply, ChatMessage, ToolSpec } from '../engine/llm/model';
 import type { LessonDraft, MemoryItem, Outcome } from '../engine/memory/types';
 
@@ -56,7 +56,7 @@ export interface SolveParams {
   repo: string;
   issue: string;
   k?: number;
-  mode?: 'parallel' | 'sequential';
+  mode?: ScaleMode;
   apply?: boolean;
   memoryFile: string;
   /** empty string: detect */
@@ -161,13 +161,14 @@ export interface ServerNotifications {
   /** a memory file was written by this server */
   'memory/changed': { memoryFile: string };
   /** engine log lines outside any run */
-  'server/log': { level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+  'server/log': { level: LogLevel; message: string };
 }
 
 export type OutcomeGroup = Outcome | 'archived';
 
 // ---------------------------------------------------------------------------------------------------
-// Typed helpers over the structural parts of vscode-jsonrpc that both ends share
+// One typed endpoint per direction: each side may send only its own requests and notifications, and
+// must answer the other side's (the shape of Continue's IMessenger<To, From>).
 
 /** The part of CancellationToken both libraries agree on. */
 export interface TokenLike {
@@ -175,50 +176,41 @@ export interface TokenLike {
   onCancellationRequested(listener: () => void): { dispose(): void };
 }
 
-interface RequestSender {
+/** The structural part of a vscode-jsonrpc connection that both ends share. */
+export interface Connection {
   sendRequest(method: string, params: unknown, token?: any): Promise<unknown>;
-}
-interface RequestReceiver {
   onRequest(method: string, handler: (params: any, token: any) => unknown): unknown;
-}
-interface NotificationSender {
   sendNotification(method: string, params: unknown): unknown;
-}
-interface NotificationReceiver {
   onNotification(method: string, handler: (params: any) => void): unknown;
 }
 
-export function sendRequest<K extends keyof ClientRequests | keyof ServerRequests>(
-  to: RequestSender,
-  method: K,
-  params: K extends keyof ClientRequests ? ClientRequests[K][0] : K extends keyof ServerRequests ? ServerRequests[K][0] : never,
-  token?: TokenLike,
-): Promise<K extends keyof ClientRequests ? ClientRequests[K][1] : K extends keyof ServerRequests ? ServerRequests[K][1] : never> {
-  return to.sendRequest(method, params, token) as Promise<never>;
+type NoNotifications = Record<never, never>;
+/** method → [params, result] */
+type RequestMap<M> = { [K in keyof M]: [unknown, unknown] };
+
+export interface Endpoint<Sends extends RequestMap<Sends>, Answers extends RequestMap<Answers>, Emits, Hears> {
+  request<K extends keyof Sends & string>(method: K, params: Sends[K][0], token?: TokenLike): Promise<Sends[K][1]>;
+  onRequest<K extends keyof Answers & string>(method: K, handler: (params: Answers[K][0], token: TokenLike) => Promise<Answers[K][1]>): void;
+  notify<K extends keyof Emits & string>(method: K, params: Emits[K]): void;
+  onNotification<K extends keyof Hears & string>(method: K, handler: (params: Hears[K]) => void): void;
 }
 
-export function onRequest<K extends keyof ClientRequests | keyof ServerRequests>(
-  on: RequestReceiver,
-  method: K,
-  handler: (
-    params: K extends keyof ClientRequests ? ClientRequests[K][0] : K extends keyof ServerRequests ? ServerRequests[K][0] : never,
-    token: TokenLike,
-  ) => Promise<K extends keyof ClientRequests ? ClientRequests[K][1] : K extends keyof ServerRequests ? ServerRequests[K][1] : never>,
-): void {
-  on.onRequest(method, handler);
+/** The extension's end: sends ClientRequests, answers ServerRequests, hears ServerNotifications. */
+export type ExtensionEndpoint = Endpoint<ClientRequests, ServerRequests, NoNotifications, ServerNotifications>;
+/** The engine's end: answers ClientRequests, sends ServerRequests and ServerNotifications. */
+export type EngineEndpoint = Endpoint<ServerRequests, ClientRequests, ServerNotifications, NoNotifications>;
+
+function endpoint(connection: Connection): Endpoint<any, any, any, any> {
+  return {
+    request: (method, params, token) => connection.sendRequest(method, params, token) as Promise<never>,
+    onRequest: (method, handler) => void connection.onRequest(method, handler),
+    notify: (method, params) => void connection.sendNotification(method, params),
+    onNotification: (method, handler) => void connection.onNotification(method, handler),
+  };
 }
 
-export function sendNotification<K extends keyof ServerNotifications>(to: NotificationSender, method: K, params: ServerNotifications[K]): void {
-  void to.sendNotification(method, params);
-}
-
-export function onNotification<K extends keyof ServerNotifications>(
-  on: NotificationReceiver,
-  method: K,
-  handler: (params: ServerNotifications[K]) => void,
-): void {
-  on.onNotification(method, handler);
-}
+export const extensionEndpoint = (connection: Connection): ExtensionEndpoint => endpoint(connection);
+export const engineEndpoint = (connection: Connection): EngineEndpoint => endpoint(connection);
 
 /** Error data carried by a JSON-RPC error from the engine: the EngineError code. */
 export interface EngineErrorData {

@@ -5,7 +5,7 @@ import { ScriptedServer } from '../fixtures/scripted-server';
 import { OpenAIChatModel, resolveLlmSettings, type LlmSettings } from '../../src/engine/llm/openai-model';
 import { RequestLimiter, backoffDelay, parseRetryAfter } from '../../src/engine/llm/limiter';
 import { extractJson, toStrictJsonSchema } from '../../src/engine/llm/structured';
-import { EngineError } from '../../src/engine/errors';
+import { type EngineError } from '../../src/engine/errors';
 
 function settings(url: string, extra: Partial<LlmSettings> = {}): LlmSettings {
   return { ...resolveLlmSettings({ baseUrl: url, model: 'scripted' }, {}), maxRetries: 3, ...extra };

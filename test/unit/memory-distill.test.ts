@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { EngineError } from '../../src/engine/errors';
+import { type EngineError } from '../../src/engine/errors';
 import { OpenAIChatModel, resolveLlmSettings } from '../../src/engine/llm/openai-model';
 import { distillLessons, lessonsSchema, renderLessons, type DistillInput } from '../../src/engine/memory';
 import { toStrictJsonSchema } from '../../src/engine/llm/structured';

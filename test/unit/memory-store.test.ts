@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EngineError } from '../../src/engine/errors';
+import { type EngineError } from '../../src/engine/errors';
 import { MemoryBank, SCHEMA_VERSION, defaultMemoryPath, type LessonDraft } from '../../src/engine/memory';
 import { APPLICATION_ID, SCHEMA_V1 } from '../../src/engine/memory/schema';
 import { loadSqlJs } from '../../src/engine/memory/sqlite';

@@ -15,6 +15,7 @@ import { truncateMiddle } from '../text';
 import { executeTool, TOOL_SPECS, type ToolOutcome } from './tools';
 import type { AgentOutcome, StopReason, TrajectoryStep } from './types';
 import type { Workspace } from './confined-worktree';
+import { DEFAULT_CONTEXT_BUDGET_CHARS, elideOldObservations } from './context-budget';
 
 export interface RunAgentOptions {
   model: ChatModel;
@@ -41,9 +42,6 @@ export interface RunAgentOptions {
 /** a tool observation longer than this keeps its head and tail */
 export const MAX_OBSERVATION_CHARS = 10_000;
 const EVENT_OUTPUT_CHARS = 2_000;
-export const DEFAULT_CONTEXT_BUDGET_CHARS = 400_000;
-/** the latest steps are never elided: the model is working with them */
-const KEEP_RECENT_STEPS = 3;
 
 export function buildSystemPrompt(lessons?: string): string {
   const section = lessons?.trim() ? renderPrompt('agent-lessons', { lessons: lessons.trim() }) : '';
@@ -223,70 +221,5 @@ function isJson(text: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function messageChars(m: ChatMessage): number {
-  let n = typeof m.content === 'string' ? m.content.length : m.content ? JSON.stringify(m.content).length : 0;
-  if (m.role === 'assistant') for (const c of m.tool_calls ?? []) n += c.type === 'function' ? c.function.arguments.length + c.function.name.length : 0;
-  return n;
-}
-
-const ELIDED = /^\[elided /;
-
-/**
- * When the conversation nears the budget, replaces old tool observations (and long arguments of old
- * tool calls, e.g. whole files written) with a short note, oldest first, until it is well under the
- * budget. The system prompt, the first user message and the latest steps stay as they are. Eliding in
- * one go, rather than a little every step, keeps the prompt prefix stable for the endpoint's cache.
- */
-export function elideOldObservations(messages: ChatMessage[], budgetChars: number): number {
-  let total = messages.reduce((n, m) => n + messageChars(m), 0);
-  if (total <= budgetChars * 0.85) return 0;
-  const target = budgetChars * 0.6;
-  const firstUser = messages.findIndex((m) => m.role === 'user');
-  let assistantsSeen = 0;
-  let protectedFrom = messages.length;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]!.role === 'assistant' && ++assistantsSeen === KEEP_RECENT_STEPS) {
-      protectedFrom = i;
-      break;
-    }
-  }
-  const toolNames = new Map<string, string>();
-  let elided = 0;
-  for (let i = 0; i < protectedFrom && total > target; i++) {
-    const m = messages[i]!;
-    if (i === 0 || i === firstUser) continue;
-    if (m.role === 'assistant') for (const c of m.tool_calls ?? []) if (c.type === 'function') toolNames.set(c.id, c.function.name);
-    if (m.role === 'assistant' && m.tool_calls?.some((c) => c.type === 'function' && c.function.arguments.length > 500)) {
-      const before = messageChars(m);
-      const calls = m.tool_calls.map((c) =>
-        c.type === 'function' && c.function.arguments.length > 500
-          ? { ...c, function: { ...c.function, arguments: elideLongStrings(c.function.arguments) } }
-          : c,
-      );
-      messages[i] = { ...m, tool_calls: calls };
-      total -= before - messageChars(messages[i]!);
-    } else if (m.role === 'tool' && typeof m.content === 'string' && !ELIDED.test(m.content) && m.content.length > 200) {
-      const before = m.content.length;
-      const content = `[elided old ${toolNames.get(m.tool_call_id) ?? 'tool'} output, ${before} chars; run the tool again if you need it]`;
-      messages[i] = { ...m, content };
-      total -= before - content.length;
-      elided++;
-    }
-  }
-  return elided;
-}
-
-function elideLongStrings(args: string): string {
-  try {
-    const obj = JSON.parse(args) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
-      if (typeof v === 'string' && v.length > 200) obj[k] = `[elided ${v.length} chars]`;
-    }
-    return JSON.stringify(obj);
-  } catch {
-    return '{}';
   }
 }

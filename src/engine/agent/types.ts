@@ -1,12 +1,13 @@
 /** The agent loop's inputs and outputs (see loop.ts). */
 import type { ChatMessage } from '../llm/model';
+import type { TokenUsage } from '../types';
 
 export interface TrajectoryStep {
   step: number;
   /** assistant text of this step, if any */
   thought: string | null;
   actions: { id: string; name: string; args: string; output: string; isError: boolean }[];
-  tokens: { prompt: number; completion: number };
+  tokens: TokenUsage;
   at: string;
 }
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
 import type { AttemptMaterial } from '../lesson-memory';
-import type { AttemptStatus, TestResult, Verdict } from '../types';
+import type { AttemptStatus, TestResult, TokenUsage, Verdict } from '../types';
 import type { AgentOutcome, CommandApprover, TrajectoryStep } from '../agent/types';
 import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
@@ -42,7 +42,7 @@ export interface AttemptContext {
 export interface AttemptRun {
   material: AttemptMaterial;
   status: AttemptStatus;
-  tokens: { prompt: number; completion: number };
+  tokens: TokenUsage;
   baseline: TestResult | null;
   stop: AgentOutcome['reason'];
   error?: string;

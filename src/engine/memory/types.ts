@@ -1,6 +1,7 @@
 /** The memory bank's public shapes: the store, the CLI, the server protocol and the tree view use them. */
 
 export type Outcome = 'success' | 'failure' | 'contrast' | 'refinement' | 'manual';
+import type { RetrievalMethod, TokenUsage } from '../types';
 export type Source = 'single' | 'parallel' | 'sequential' | 'manual' | 'import';
 /**
  * What an item holds. Lessons are the ReasoningBank items; the bench's baseline strategies store other kinds
@@ -52,7 +53,7 @@ export interface RetrievedItem extends MemoryItem {
 
 export interface Retrieval {
   items: RetrievedItem[];
-  method: 'hybrid' | 'lexical' | 'none';
+  method: RetrievalMethod;
 }
 
 export interface AddedItem {
@@ -69,7 +70,7 @@ export interface RunRecord {
   task: string;
   status: 'resolved' | 'unresolved' | 'error';
   steps: number;
-  tokens: { prompt: number; completion: number };
+  tokens: TokenUsage;
   retrieved: string[];
   added: string[];
 }

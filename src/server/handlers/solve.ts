@@ -3,16 +3,15 @@
  * tagged with the client's ticket; `$/cancelRequest` aborts the run (worktrees are removed by the engine);
  * command approval follows the user's policy and asks the extension when the policy says "ask".
  */
-import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { solve } from '../../engine/solve';
-import { badInput } from '../../engine/errors';
 import type { EngineEvent } from '../../engine/events';
 import type { CommandApprover } from '../../engine/agent/types';
 import type { AssistantReply } from '../../engine/llm/model';
 import { decideApproval, denialReason } from '../approval-policy';
 import { createChatModel } from '../model-factory';
 import { toSolveError } from '../errors';
+import { parseSolveParams } from '../solve-params';
 import type { ApprovalParams, ApprovalResult, ModelCompleteParams, SolveOutcome, SolveParams, TokenLike } from '../protocol';
 
 export interface SolveHost {
@@ -32,20 +31,12 @@ export function tokenFor(signal: AbortSignal | undefined): TokenLike | undefined
   return source.token;
 }
 
-function validate(p: SolveParams): void {
-  if (!p || typeof p !== 'object') throw badInput('solve needs parameters');
-  if (!p.repo || !path.isAbsolute(p.repo)) throw badInput(`the workspace folder must be an absolute path (got ${JSON.stringify(p.repo)})`);
-  if (typeof p.issue !== 'string' || !p.issue.trim()) throw badInput('the issue text is empty: describe what should change');
-  if (!p.memoryFile || !path.isAbsolute(p.memoryFile)) throw badInput(`the memory file must be an absolute path (got ${JSON.stringify(p.memoryFile)})`);
-  if (p.mode !== undefined && p.mode !== 'parallel' && p.mode !== 'sequential') throw badInput(`mode must be "parallel" or "sequential" (got ${JSON.stringify(p.mode)})`);
-}
-
-export async function solveHandler(p: SolveParams, token: TokenLike, host: SolveHost): Promise<SolveOutcome> {
+export async function solveHandler(raw: SolveParams, token: TokenLike, host: SolveHost): Promise<SolveOutcome> {
   const abort = new AbortController();
   const sub = token.onCancellationRequested(() => abort.abort());
   if (token.isCancellationRequested) abort.abort();
   try {
-    validate(p);
+    const p = parseSolveParams(raw);
     const allowed = new Set(p.approval?.allowedCommands ?? []);
     const policy = p.approval?.policy ?? 'ask';
     const approveCommand: CommandApprover = async ({ command, attempt }) => {

@@ -3,10 +3,12 @@
  * runs the mocha suites inside the real extension host and rejects when any test fails, which the host
  * reports through codeAutomationExit.
  */
+import type MochaType from 'mocha';
+
 export function run(): Promise<void> {
   // mocha 12 is an ES module; require() gives its namespace
-  const ns = require('mocha') as { Mocha?: typeof import('mocha'); default?: typeof import('mocha') };
-  const Mocha = (ns.Mocha ?? ns.default ?? ns) as typeof import('mocha');
+  const ns = require('mocha') as { Mocha?: typeof MochaType; default?: typeof MochaType };
+  const Mocha = (ns.Mocha ?? ns.default ?? ns) as typeof MochaType;
   const mocha = new Mocha({ ui: 'bdd', timeout: 120000, color: false, reporter: 'spec' });
   // the suites are bundled into this file: give them mocha's globals, then load them in order
   mocha.suite.emit('pre-require', globalThis, 'in-host', mocha);

@@ -3,7 +3,7 @@
  * memory view becoming visible. Activation never starts it (and never loads vscode-languageclient):
  * `./client` is imported lazily, so the extension host pays for it only when it is used.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ClientRequests, EngineErrorData } from '../server/protocol';
 import type { ClientHandlers, EngineClient } from './client';
 
@@ -53,7 +53,7 @@ export class Engine implements vscode.Disposable {
   ): Promise<ClientRequests[K][1]> {
     const client = await this.start();
     try {
-      return (await client.sendRequest(method, params, token)) as ClientRequests[K][1];
+      return await client.endpoint.request(method, params, token);
     } catch (err) {
       const data = (err as { data?: EngineErrorData }).data;
       const message = err instanceof Error ? err.message : String(err);

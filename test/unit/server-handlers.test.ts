@@ -1,0 +1,142 @@
+/**
+ * The engine's request handlers over an in-memory connection: the extension's typed endpoint on one
+ * side, registerHandlers on the other, real memory files, real git repositories and the scripted
+ * OpenAI-compatible server for a solve. Only the transport (JSON-RPC over IPC) is left out.
+ */
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { CancellationTokenSource } from 'vscode-languageserver/node';
+import { registerHandlers } from '../../src/server/register';
+import { engineEndpoint, extensionEndpoint, solveErrorOf, type Connection, type ExtensionEndpoint, type SolveParams, type ServerNotifications } from '../../src/server/protocol';
+import { ScriptedServer } from '../fixtures/scripted-server';
+import { SUM_FIX, SUM_REPO, cleanupTempDirs, makeRepo, tempDir } from '../fixtures/repos';
+
+type Handler = (params: unknown, token?: unknown) => unknown;
+
+/** Two ends that deliver to each other, copying every message as the wire would. */
+class MemoryConnection implements Connection {
+  peer!: MemoryConnection;
+  private readonly requests = new Map<string, Handler>();
+  private readonly notifications = new Map<string, Handler>();
+
+  async sendRequest(method: string, params: unknown, token?: unknown): Promise<unknown> {
+    const handler = this.peer.requests.get(method);
+    if (!handler) throw new Error(`nobody answers ${method}`);
+    return structuredClone(await handler(structuredClone(params), token ?? new CancellationTokenSource().token));
+  }
+  onRequest(method: string, handler: Handler): void {
+    this.requests.set(method, handler);
+  }
+  sendNotification(method: string, params: unknown): void {
+    this.peer.notifications.get(method)?.(structuredClone(params));
+  }
+  onNotification(method: string, handler: Handler): void {
+    this.notifications.set(method, handler);
+  }
+}
+
+function connect(): { ext: ExtensionEndpoint; notes: { method: string; params: unknown }[] } {
+  const extSide = new MemoryConnection();
+  const engineSide = new MemoryConnection();
+  extSide.peer = engineSide;
+  engineSide.peer = extSide;
+  registerHandlers(engineEndpoint(engineSide));
+  const ext = extensionEndpoint(extSide);
+  const notes: { method: string; params: unknown }[] = [];
+  for (const method of ['run/event', 'memory/changed', 'server/log'] as const) ext.onNotification(method, (params) => notes.push({ method, params }));
+  return { ext, notes };
+}
+
+describe('server handlers (in-memory connection)', function () {
+  this.timeout(60000);
+  after(() => cleanupTempDirs());
+
+  it('answers server/info', async () => {
+    const { ext } = connect();
+    const info = await ext.request('server/info', {});
+    assert.equal(info.pid, process.pid);
+    assert.match(info.version, /^\d+\.\d+\.\d+$/);
+  });
+
+  it('adds, lists, edits and deletes lessons in a real file, telling the extension it changed', async () => {
+    const { ext, notes } = connect();
+    const memoryFile = path.join(tempDir('rb-srv-'), 'memory.sqlite');
+    assert.deepEqual(await ext.request('memory/list', { memoryFile }), []);
+    const added = await ext.request('memory/add', {
+      memoryFile,
+      draft: { title: 'Check the boundary', description: 'when a range loses its last element', content: 'Inclusive and exclusive ends differ.' },
+    });
+    assert.ok(notes.some((n) => n.method === 'memory/changed' && (n.params as ServerNotifications['memory/changed']).memoryFile === memoryFile));
+    const edited = await ext.request('memory/update', { memoryFile, id: added.id, patch: { pinned: true } });
+    assert.equal(edited.pinned, true);
+    assert.deepEqual((await ext.request('memory/list', { memoryFile })).map((i) => i.id), [added.id]);
+    assert.deepEqual(await ext.request('memory/delete', { memoryFile, id: added.id }), { deleted: true });
+    assert.equal(await ext.request('memory/get', { memoryFile, id: added.id }), null);
+  });
+
+  it('rejects a memory request without a file with the engine error code', async () => {
+    const { ext } = connect();
+    await assert.rejects(ext.request('memory/list', { memoryFile: '' }), (err: { data?: { code: string } }) => err.data?.code === 'bad-input');
+  });
+
+  describe('solve/start', () => {
+    const server = new ScriptedServer();
+    before(() => server.start());
+    after(() => server.stop());
+
+    const params = (over: Partial<SolveParams>): SolveParams => ({
+      ticket: 't1',
+      repo: makeRepo(SUM_REPO),
+      issue: 'sum(2, 3) returns -1',
+      memoryFile: path.join(tempDir('rb-srv-'), 'memory.sqlite'),
+      testCommand: 'node --test',
+      llm: { provider: 'openai-compatible', baseUrl: server.url, model: 'scripted' },
+      approval: { policy: 'ask', allowedCommands: [] },
+      ...over,
+    });
+
+    for (const [field, bad, says] of [
+      ['k', 99, /"k": must be a whole number from 1 to 8/],
+      ['mode', 'diagonal', /"mode"/],
+      ['repo', 'relative/path', /"repo": the workspace folder must be an absolute path/],
+      ['issue', '   ', /"issue": the issue text is empty/],
+    ] as const) {
+      it(`refuses a bad "${field}" before anything runs, naming it`, async () => {
+        const { ext, notes } = connect();
+        const result = await ext.request('solve/start', params({ [field]: bad } as Partial<SolveParams>));
+        const error = solveErrorOf(result);
+        assert.equal(error?.code, 'bad-input');
+        assert.match(error?.message ?? '', says);
+        assert.equal(notes.filter((n) => n.method === 'run/event').length, 0);
+      });
+    }
+
+    it('runs a solve, streams its events under the ticket, and asks the extension before a command', async () => {
+      server.setScript({
+        agent: (ctx) =>
+          ctx.step === 0
+            ? { toolCalls: [{ name: 'run_command', arguments: { command: 'node --test' } }] }
+            : ctx.step === 1
+              ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
+              : { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed' } }] },
+        structured: { judge: () => ({ json: { success: true, reason: 'fixed' } }), memory_items: () => ({ json: { items: [] } }) },
+      });
+      const { ext, notes } = connect();
+      const asked: string[] = [];
+      ext.onRequest('approval/request', async (p) => {
+        asked.push(p.command);
+        return { allowed: false, reason: 'not now' };
+      });
+      ext.onRequest('model/complete', () => Promise.reject(new Error('the openai-compatible provider never forwards')));
+      const result = await ext.request('solve/start', params({ ticket: 'run-42' }));
+      assert.equal(result.status, 'resolved', JSON.stringify(result));
+      assert.deepEqual(asked, ['node --test']);
+      const events = notes.filter((n) => n.method === 'run/event').map((n) => n.params as ServerNotifications['run/event']);
+      assert.ok(events.length > 3);
+      assert.ok(events.every((e) => e.ticket === 'run-42'));
+      assert.deepEqual([events[0]!.event.type, events.at(-1)!.event.type], ['run-start', 'run-end']);
+      const denied = server.chat().flatMap((r) => r.body.messages).find((m) => m.role === 'tool' && String(m.content).includes('not now'));
+      assert.ok(denied, 'the denial reached the model as the tool result');
+    });
+  });
+});
