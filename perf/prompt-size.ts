@@ -1,6 +1,6 @@
 /**
  * The fixed cost of every agent step: the system prompt plus the seven tool schemas, in o200k tokens
- * (DESIGN.md "Lean prompts": at most 1,500), without lessons and with three typical lessons.
+ * (lean prompts, docs/ARCHITECTURE.md: at most 1,500), without lessons and with three typical lessons.
  */
 import { getEncoding } from 'js-tiktoken';
 import { buildSystemPrompt } from '../src/engine/agent/loop';

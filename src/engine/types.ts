@@ -53,7 +53,7 @@ export interface AttemptResult {
   error?: string;
 }
 
-/** The `solve --json` object (DESIGN.md contract). */
+/** The `solve --json` object (a public contract: docs/CLI.md, "The --json result"). */
 export interface SolveResult {
   status: RunStatus;
   runId: string;

@@ -1,4 +1,4 @@
-/** `reasoningBank.*` settings (names fixed by DESIGN.md) and what the engine needs from them. */
+/** `reasoningBank.*` settings (names are a public contract: docs/VSCODE.md, "Settings") and what the engine needs from them. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandApproval, LlmConfig, Provider } from '../server/protocol';

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { PROMPT_BUDGET_TOKENS, TYPICAL_LESSONS, measurePromptTokens } from '../../perf/prompt-size';
 import { buildSystemPrompt } from '../../src/engine/agent/loop';
 
-describe('agent prompt size (DESIGN.md "Lean prompts")', () => {
+describe('agent prompt size (lean prompts, docs/ARCHITECTURE.md)', () => {
   it(`keeps the system prompt plus the seven tool schemas within ${PROMPT_BUDGET_TOKENS} o200k tokens`, () => {
     const empty = measurePromptTokens();
     assert.ok(empty.total <= PROMPT_BUDGET_TOKENS, `without lessons: ${JSON.stringify(empty)}`);

@@ -17,7 +17,7 @@ describe('agent tools', () => {
     return dir;
   };
 
-  it('has exactly the seven public tools of DESIGN.md with their arguments', () => {
+  it('has exactly the seven public tools (docs/CLI.md, "Agent tools") with their arguments', () => {
     assert.deepEqual(TOOL_NAMES, ['list_files', 'read_file', 'search', 'edit_file', 'write_file', 'run_command', 'finish']);
     const params = Object.fromEntries(
       TOOL_SPECS.map((t) => {

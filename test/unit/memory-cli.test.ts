@@ -42,7 +42,7 @@ describe('reasoningbank memory (CLI, in-process)', () => {
   });
   afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
-  it('list --json prints the items with the DESIGN fields; the human list is a table', async () => {
+  it('list --json prints the items with the documented fields; the human list is a table', async () => {
     const r = await cli('list', '--json');
     assert.equal(r.code, 0, r.stderr);
     const items = JSON.parse(r.stdout) as MemoryItem[];

@@ -1,5 +1,5 @@
 /**
- * The agent's seven tools (names and arguments are public, see DESIGN.md): their schemas as sent to the
+ * The agent's seven tools (names and arguments are public, see docs/ARCHITECTURE.md, "Public contracts"): their schemas as sent to the
  * model, and one entry point that runs a tool call. Whatever goes wrong with a call — bad JSON, an
  * unknown tool, a missing argument, a refused path, a failing file operation — comes back as an
  * observation starting with "Error:", never as an exception, so the model can correct itself.
@@ -19,7 +19,7 @@ function tool(name: string, description: string, params: Record<string, Param>, 
   return { type: 'function', function: { name, description, parameters: { type: 'object', properties: params, required } } };
 }
 
-// Lean on purpose: these schemas are re-sent with every step (DESIGN.md "Lean prompts").
+// Lean on purpose: these schemas are re-sent with every step (docs/ARCHITECTURE.md, "Rules of the house": lean prompts).
 export const TOOL_SPECS: ToolSpec[] = [
   tool(
     'list_files',

@@ -31,7 +31,7 @@ const importedItem = z.object({
   kind: z.enum(ITEM_KINDS as [ItemKind, ...ItemKind[]]).optional(),
 });
 
-/** Field order of an exported line: the DESIGN.md fields first, so the file reads well. */
+/** Field order of an exported line: the documented fields (docs/CLI.md, "Memory bank") first, so the file reads well. */
 export function itemToJsonLine(item: MemoryItem): string {
   const ordered: MemoryItem & { kind: ItemKind } = {
     id: item.id,
