@@ -12,7 +12,6 @@ class Store {
   }
 
   async get(key) {
-    await new Promise((resolve) => setImmediate(resolve));
     return this.rows.get(key);
   }
 
