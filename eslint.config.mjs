@@ -42,7 +42,7 @@ export default tseslint.config(
         patterns: [
           { ...layer('the extension talks to the engine through the server protocol; it imports the engine only as types', 'engine'), allowTypeImports: true },
           layer('the extension never imports the CLI or the bench', 'cli', 'bench'),
-          { regex: '^(\\.\\./)+server/(?!protocol$)', message: 'the extension reaches the server only through server/protocol' },
+          { regex: '^(\\.\\./)+server/(?!protocol$|solve-args$)', message: 'the extension reaches the engine process only through the boundary files server/protocol and server/solve-args' },
         ],
       }],
     },

@@ -12,23 +12,17 @@ import { assertTrusted } from './trust';
 import { llmConfig, memoryFileFor, readSettings, worktreeDirFor } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
-import type { ScaleMode } from '../engine/types';
+import type { SolveArgs } from '../server/solve-args';
 
-export interface SolveArgs {
-  issue: string;
-  k?: number;
-  mode?: ScaleMode;
-  apply?: boolean;
-}
 
-/**
- * An argument object from code: the issue is read here; k, mode and apply go to the engine, which
- * checks every field of a run once (server/solve-params.ts) and names the bad one.
- */
-export function parseSolveArgs(arg: Record<string, unknown>): SolveArgs {
-  const { issue, k, mode, apply } = arg;
-  if (typeof issue !== 'string' || !issue.trim()) throw new Error('ReasoningBank: the argument needs "issue": a non-empty string');
-  return { issue, k: k as SolveArgs['k'], mode: mode as SolveArgs['mode'], apply: apply as SolveArgs['apply'] };
+/** An argument object from code, checked as the engine checks it; a bad field rejects, naming it. */
+export async function parseSolveArgs(arg: Record<string, unknown>): Promise<SolveArgs> {
+  const { parseSolveArgs: parse } = await import('../server/solve-args');
+  try {
+    return parse(arg);
+  } catch (err) {
+    throw new Error(`ReasoningBank: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function progressText(run: RunState | undefined): string {

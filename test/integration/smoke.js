@@ -28,7 +28,10 @@ async function smoke({ browser, host, workspace, results, llm }) {
     const payload = [['extensionDevelopmentPath', `vscode-remote://${host}${ROOT}`]];
     await page.goto(workbenchUrl(host, workspace, payload));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
-    await page.waitForTimeout(2000); // let the extension host come up
+    // our view container appears once the extension host has read our contributions; on a loaded
+    // machine that takes far longer than the workbench itself
+    await page.locator('.part.activitybar .action-label[aria-label^="ReasoningBank"]').first().waitFor({ state: 'attached', timeout: 90000 });
+    await page.waitForTimeout(1000);
 
     await palette(page, 'ReasoningBank: Show memory bank');
     await page.locator('.part.sidebar', { hasText: 'Memory bank' }).waitFor({ state: 'visible', timeout: 30000 });

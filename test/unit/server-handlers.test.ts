@@ -7,6 +7,8 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { registerHandlers } from '../../src/server/register';
+import { MAX_ATTEMPTS } from '../../src/server/solve-args';
+import { MAX_K } from '../../src/engine/solve';
 import { engineEndpoint, extensionEndpoint, solveErrorOf, type Connection, type ExtensionEndpoint, type SolveParams, type ServerNotifications } from '../../src/server/protocol';
 import { ScriptedServer } from '../fixtures/scripted-server';
 import { SUM_FIX, SUM_REPO, cleanupTempDirs, makeRepo, tempDir } from '../fixtures/repos';
@@ -50,6 +52,10 @@ function connect(): { ext: ExtensionEndpoint; notes: { method: string; params: u
 describe('server handlers (in-memory connection)', function () {
   this.timeout(60000);
   after(() => cleanupTempDirs());
+
+  it('checks the attempts of a run against the limit the engine keeps', () => {
+    assert.equal(MAX_ATTEMPTS, MAX_K);
+  });
 
   it('answers server/info', async () => {
     const { ext } = connect();

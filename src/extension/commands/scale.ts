@@ -11,7 +11,7 @@ export default {
   async run(s, arg?: unknown) {
     const defaultK = Math.min(8, Math.max(2, readSettings().k));
     if (isProgrammaticArg(arg)) {
-      const args = parseSolveArgs(arg);
+      const args = await parseSolveArgs(arg);
       return runSolve(s, { ...args, k: args.k ?? defaultK }, false);
     }
     assertTrusted('Scale ×k');

@@ -7,7 +7,7 @@ import { assertTrusted } from '../trust';
 export default {
   id: 'reasoningBank.solve',
   async run(s, arg?: unknown) {
-    if (isProgrammaticArg(arg)) return runSolve(s, parseSolveArgs(arg), false);
+    if (isProgrammaticArg(arg)) return runSolve(s, await parseSolveArgs(arg), false);
     assertTrusted('Solve with memory');
     const issue = await askIssue();
     if (!issue) return undefined;
