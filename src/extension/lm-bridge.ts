@@ -44,18 +44,43 @@ export function toLmMessages(messages: ChatMessage[]): vscode.LanguageModelChatM
   return out;
 }
 
-async function pickModel(name: string | undefined): Promise<vscode.LanguageModelChat> {
-  const all = await vscode.lm.selectChatModels(name ? { family: name } : {});
-  const byId = name && !all.length ? (await vscode.lm.selectChatModels({})).filter((m) => m.id === name || m.name === name) : all;
-  const model = byId[0];
-  if (!model) {
-    throw new Error(
-      name
-        ? `no VS Code language model with family or id "${name}" is available: check reasoningBank.model, or sign in to the extension that provides it`
-        : 'no VS Code language model is available (e.g. GitHub Copilot Chat): install and sign in to one, or set reasoningBank.provider to "openai-compatible"',
-    );
+/** The model `reasoningBank.model` names (family first, then id or name); empty: the first one offered. */
+export async function findChatModel(name: string | undefined): Promise<vscode.LanguageModelChat | undefined> {
+  const wanted = name?.trim();
+  const byFamily = await vscode.lm.selectChatModels(wanted ? { family: wanted } : {});
+  if (byFamily.length || !wanted) return byFamily[0];
+  return (await vscode.lm.selectChatModels({})).find((m) => m.id === wanted || m.name === wanted);
+}
+
+/** Why no model could be used, and the way out. */
+export async function noChatModelMessage(name: string | undefined): Promise<string> {
+  const wanted = name?.trim();
+  const offered = wanted ? await vscode.lm.selectChatModels({}) : [];
+  if (wanted && offered.length) {
+    const list = offered.map((m) => `${m.family} (${m.vendor})`).join(', ');
+    return `no VS Code language model with family or id "${wanted}" is available (offered: ${list}): run "ReasoningBank: Select language model…" or change reasoningBank.model`;
   }
+  return `no VS Code language model is available${wanted ? ` (reasoningBank.model is "${wanted}")` : ''}: install and sign in to an extension that provides one (e.g. GitHub Copilot Chat), or set reasoningBank.provider to "openai-compatible"`;
+}
+
+async function pickModel(name: string | undefined): Promise<vscode.LanguageModelChat> {
+  const model = await findChatModel(name);
+  if (!model) throw new Error(await noChatModelMessage(name));
   return model;
+}
+
+/**
+ * VS Code (1.100) honours the token given to sendRequest only until the provider is called; a Cancel
+ * after that would wait for the whole reply. So the run stops waiting as soon as it is cancelled and
+ * leaves the rest of the reply unread.
+ */
+function untilCancelled<T>(work: Thenable<T>, token: vscode.CancellationToken): Promise<T> {
+  if (token.isCancellationRequested) return Promise.reject(new vscode.CancellationError());
+  let sub: vscode.Disposable | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    sub = token.onCancellationRequested(() => reject(new vscode.CancellationError()));
+  });
+  return Promise.race([Promise.resolve(work), cancelled]).finally(() => sub?.dispose());
 }
 
 export async function completeWithVscodeLm(p: ModelCompleteParams, token: vscode.CancellationToken): Promise<AssistantReply> {
@@ -67,22 +92,30 @@ export async function completeWithVscodeLm(p: ModelCompleteParams, token: vscode
       const fn = (t as { function: { name: string; description?: string; parameters?: object } }).function;
       return { name: fn.name, description: fn.description ?? fn.name, inputSchema: fn.parameters };
     });
-  const response = await model.sendRequest(
-    messages,
-    {
-      justification: 'ReasoningBank runs a coding agent on the issue you gave it.',
-      ...(tools.length ? { tools, toolMode: vscode.LanguageModelChatToolMode.Auto } : {}),
-    },
+  const response = await untilCancelled(
+    model.sendRequest(
+      messages,
+      {
+        justification: 'ReasoningBank runs a coding agent on the issue you gave it.',
+        ...(tools.length ? { tools, toolMode: vscode.LanguageModelChatToolMode.Auto } : {}),
+      },
+      token,
+    ),
     token,
   );
   let content = '';
   const toolCalls: AssistantReply['toolCalls'] = [];
-  for await (const part of response.stream) {
-    if (part instanceof vscode.LanguageModelTextPart) content += part.value;
-    else if (part instanceof vscode.LanguageModelToolCallPart) {
-      toolCalls.push({ id: part.callId || `call_${toolCalls.length}`, name: part.name, arguments: JSON.stringify(part.input ?? {}) });
-    }
-  }
+  await untilCancelled(
+    (async () => {
+      for await (const part of response.stream) {
+        if (part instanceof vscode.LanguageModelTextPart) content += part.value;
+        else if (part instanceof vscode.LanguageModelToolCallPart) {
+          toolCalls.push({ id: part.callId || `call_${toolCalls.length}`, name: part.name, arguments: JSON.stringify(part.input ?? {}) });
+        }
+      }
+    })(),
+    token,
+  );
   // vscode.lm reports no usage: count with the model's own tokenizer where it offers one
   let prompt = 0;
   let completion = 0;

@@ -41,7 +41,11 @@ function progressText(run: RunState | undefined): string {
 
 /** Without a key, a base URL or a VS Code model there is nothing to talk to: say how to fix it before starting. */
 async function missingEndpoint(s: Services, settings: ReturnType<typeof readSettings>): Promise<string | undefined> {
-  if (settings.provider !== 'openai-compatible' || settings.baseUrl.trim()) return undefined;
+  if (settings.provider === 'vscode-lm') {
+    const lm = await import('./lm-bridge');
+    return (await lm.findChatModel(settings.model)) ? undefined : lm.noChatModelMessage(settings.model);
+  }
+  if (settings.baseUrl.trim()) return undefined;
   if (process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY) return undefined;
   if (await readApiKey(s.context.secrets)) return undefined;
   return 'no model endpoint is set: run "ReasoningBank: Set API key" for OpenAI, or set reasoningBank.baseUrl to a local OpenAI-compatible server (or reasoningBank.provider to "vscode-lm")';
@@ -55,8 +59,10 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   const missing = await missingEndpoint(s, settings);
   if (missing) {
     if (interactive) {
-      const pick = await vscode.window.showErrorMessage(`ReasoningBank: ${missing}`, 'Set API key', 'Open settings');
+      const fix = settings.provider === 'vscode-lm' ? 'Select language model' : 'Set API key';
+      const pick = await vscode.window.showErrorMessage(`ReasoningBank: ${missing}`, fix, 'Open settings');
       if (pick === 'Set API key') void vscode.commands.executeCommand('reasoningBank.setApiKey');
+      if (pick === 'Select language model') void vscode.commands.executeCommand('reasoningBank.selectModel');
       if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
     }
     return { status: 'error', error: { code: 'usage', message: missing } };

@@ -10,7 +10,7 @@ const os = require('os');
 const path = require('path');
 const util = require('util');
 const { spawnSync } = require('child_process');
-const { ROOT, log, Cleanup, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, CHROMIUM_ARGS } = require('./host');
+const { ROOT, log, Cleanup, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, installLmProvider, LM_PROVIDER_ARGS, CHROMIUM_ARGS } = require('./host');
 const { ensureCodeServer, ensureChromium } = require('../../scripts/code-server');
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -117,13 +117,15 @@ async function main() {
     '.vscode/settings.json': JSON.stringify({ 'reasoningBank.commandApproval': 'ask' }, null, 2) + '\n',
   });
 
+  installLmProvider({ bin, dirs });
   const codeServerLog = path.join(RESULTS, 'code-server.log');
   fs.writeFileSync(codeServerLog, '');
   const server = await startCodeServer({
     bin,
     dirs,
     logFile: codeServerLog,
-    env: { RB_TEST_RESULTS: RESULTS, RB_REPO_ROOT: ROOT, RB_TEST_WORKSPACE: suiteWs },
+    env: { RB_TEST_RESULTS: RESULTS, RB_REPO_ROOT: ROOT, RB_TEST_WORKSPACE: suiteWs, RB_SCRIPTED_LLM_URL: llm.url },
+    args: LM_PROVIDER_ARGS,
   });
   cleanup.add(() => server.stop());
   log(`code-server at http://${server.host} (log: test-results/code-server.log)`);
