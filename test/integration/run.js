@@ -116,6 +116,9 @@ async function main() {
     // the smoke test answers the approval modal like a person would
     '.vscode/settings.json': JSON.stringify({ 'reasoningBank.commandApproval': 'ask' }, null, 2) + '\n',
   });
+  const smokeLmWs = makeSampleRepo(base, 'smoke-vscode-lm-workspace', {
+    '.vscode/settings.json': JSON.stringify({ 'reasoningBank.provider': 'vscode-lm' }, null, 2) + '\n',
+  });
 
   installLmProvider({ bin, dirs });
   const codeServerLog = path.join(RESULTS, 'code-server.log');
@@ -151,6 +154,15 @@ async function main() {
       failed = true;
       summary.smoke = { error: err && err.message ? err.message : String(err) };
       log(`browser smoke test FAILED: ${summary.smoke.error}`);
+    }
+    const { smokeVscodeLm } = require('./smoke-vscode-lm');
+    try {
+      summary.smokeVscodeLm = await smokeVscodeLm({ browser, host: server.host, workspace: smokeLmWs, results: RESULTS, llm });
+      log(`browser smoke test with provider vscode-lm passed: ${JSON.stringify(summary.smokeVscodeLm)}`);
+    } catch (err) {
+      failed = true;
+      summary.smokeVscodeLm = { error: err && err.message ? err.message : String(err) };
+      log(`browser smoke test with provider vscode-lm FAILED: ${summary.smokeVscodeLm.error}`);
     }
   }
   summary.seconds = Math.round((Date.now() - started) / 1000);

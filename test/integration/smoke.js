@@ -92,4 +92,4 @@ async function smoke({ browser, host, workspace, results, llm }) {
   }
 }
 
-module.exports = { smoke };
+module.exports = { smoke, palette };

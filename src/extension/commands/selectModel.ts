@@ -32,7 +32,7 @@ export default {
     for (const m of models) perFamily.set(m.family, (perFamily.get(m.family) ?? 0) + 1);
     const items: ModelItem[] = models.map((m) => ({
       label: m.name || m.id,
-      description: `${m.vendor} · ${m.family}${m.id === current?.id ? ' · current' : ''}`,
+      description: `${m.vendor} · family ${m.family}${m.id === current?.id ? ' · current' : ''}`,
       detail: `id ${m.id}${m.maxInputTokens ? ` · ${m.maxInputTokens.toLocaleString('en')} input tokens` : ''}`,
       value: perFamily.get(m.family) === 1 ? m.family : m.id,
     }));
