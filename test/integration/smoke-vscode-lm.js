@@ -4,9 +4,7 @@
 'use strict';
 const path = require('path');
 const { workbenchUrl, ROOT, log } = require('./host');
-const { palette } = require('./smoke');
-
-const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
+const { palette, startSolve, ISSUE } = require('./smoke');
 
 async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -34,11 +32,7 @@ async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
     await page.locator('.notifications-toasts .notification-toast', { hasText: 'using Scripted (tools)' }).waitFor({ state: 'visible', timeout: 15000 });
 
     const before = viaLm().length;
-    await palette(page, 'ReasoningBank: Solve with memory');
-    const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
-    await issueBox.waitFor({ state: 'visible', timeout: 15000 });
-    await issueBox.locator('input.input').fill(ISSUE);
-    await issueBox.locator('input.input').press('Enter');
+    await startSolve(page, ISSUE);
     const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'ReasoningBank: resolved' });
     await done.waitFor({ state: 'visible', timeout: 180000 });
     out.requestsViaVscodeLm = viaLm().length - before;

@@ -18,6 +18,15 @@ async function palette(page, title) {
   await input.press('Enter');
 }
 
+/** "Solve with memory" from the palette, the issue typed into its input box */
+async function startSolve(page, issue) {
+  await palette(page, 'ReasoningBank: Solve with memory');
+  const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
+  await issueBox.waitFor({ state: 'visible', timeout: 15000 });
+  await issueBox.locator('input.input').fill(issue);
+  await issueBox.locator('input.input').press('Enter');
+}
+
 async function smoke({ browser, host, workspace, results, llm }) {
   const { LESSON } = require('./scripted-llm.ts');
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -34,11 +43,7 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.locator('.part.sidebar', { hasText: 'Memory bank' }).waitFor({ state: 'visible', timeout: 30000 });
 
     const chatsBefore = llm.chat().length;
-    await palette(page, 'ReasoningBank: Solve with memory');
-    const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
-    await issueBox.waitFor({ state: 'visible', timeout: 15000 });
-    await issueBox.locator('input.input').fill(ISSUE);
-    await issueBox.locator('input.input').press('Enter');
+    await startSolve(page, ISSUE);
 
     // commandApproval is "ask" in this workspace: answer the modal as a person would
     const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'ReasoningBank: resolved' });
@@ -92,4 +97,4 @@ async function smoke({ browser, host, workspace, results, llm }) {
   }
 }
 
-module.exports = { smoke, palette };
+module.exports = { smoke, palette, startSolve, ISSUE };

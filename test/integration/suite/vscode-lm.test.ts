@@ -101,6 +101,7 @@ describe('provider "vscode-lm": the engine reaches a model through vscode.lm', (
     const conversations = new Set(lm.stats.requests.filter((r) => r.tools > 0 && r.conversation !== null).map((r) => r.conversation));
     assert.strictEqual(conversations.size, 3, `agent conversations seen by the provider: ${[...conversations].join(', ')}`);
     assert.ok(lm.stats.maxInFlight >= 3, `at most ${lm.stats.maxInFlight} vscode.lm requests were in flight together`);
+    console.log(`scale ×3 via vscode.lm: ${lm.stats.requests.length} requests, at most ${lm.stats.maxInFlight} in flight together, ${conversations.size} conversations`);
     const added = (await treeItems(a)).filter((i) => result.memory.added.includes(i.id));
     assert.deepStrictEqual(
       added.map((i) => [i.title, i.group]),
