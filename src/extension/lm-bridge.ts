@@ -24,6 +24,16 @@ function parseArgs(text: string): object {
   }
 }
 
+/** what the tokenizer should count for a prompt: every message's text and the tool calls' arguments */
+function tokenizerText(messages: ChatMessage[]): string {
+  return messages
+    .flatMap((m) => [
+      textOf(m.content),
+      ...(m.role === 'assistant' ? (m.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [`${c.function.name} ${c.function.arguments}`] : [])) : []),
+    ])
+    .join('\n');
+}
+
 export function toLmMessages(messages: ChatMessage[]): vscode.LanguageModelChatMessage[] {
   const out: vscode.LanguageModelChatMessage[] = [];
   for (const m of messages) {
@@ -116,15 +126,18 @@ export async function completeWithVscodeLm(p: ModelCompleteParams, token: vscode
     })(),
     token,
   );
-  // vscode.lm reports no usage: count with the model's own tokenizer where it offers one
-  let prompt = 0;
-  let completion = 0;
+  // vscode.lm reports no usage: count with the model's own tokenizer, the whole prompt in one call (each
+  // call is a round trip through the workbench: ~8 ms in code-server, 0.8 s for a 100-message prompt
+  // counted message by message)
+  const promptText = tokenizerText(p.messages);
+  const completionText = [content, ...toolCalls.map((c) => `${c.name} ${c.arguments}`)].join('\n');
+  let prompt: number;
+  let completion: number;
   try {
-    for (const m of messages) prompt += await model.countTokens(m, token);
-    completion = await model.countTokens(content || ' ', token);
+    [prompt, completion] = await Promise.all([model.countTokens(promptText, token), model.countTokens(completionText || ' ', token)]);
   } catch {
-    prompt = Math.ceil(JSON.stringify(p.messages).length / 4);
-    completion = Math.ceil(content.length / 4);
+    prompt = Math.ceil(promptText.length / 4);
+    completion = Math.ceil(completionText.length / 4);
   }
   return { content: content || null, toolCalls, finishReason: toolCalls.length ? 'tool_calls' : 'stop', usage: { prompt, completion } };
 }
