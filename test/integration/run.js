@@ -117,7 +117,7 @@ async function main() {
     '.vscode/settings.json': JSON.stringify({ 'reasoningBank.commandApproval': 'ask' }, null, 2) + '\n',
   });
   const smokeLmWs = makeSampleRepo(base, 'smoke-vscode-lm-workspace', {
-    '.vscode/settings.json': JSON.stringify({ 'reasoningBank.provider': 'vscode-lm' }, null, 2) + '\n',
+    '.vscode/settings.json': JSON.stringify({ 'reasoningBank.provider': 'vscode-lm', 'reasoningBank.model': require('./smoke-vscode-lm').NO_SUCH_MODEL }, null, 2) + '\n',
   });
 
   installLmProvider({ bin, dirs });

@@ -1,10 +1,15 @@
-// Browser smoke test of the Copilot-style route: in a workspace set to provider "vscode-lm", pick the
-// model with "Select language model…" from the command palette, then run "Solve with memory" once; the
-// scripted provider extension (lm-provider/) answers through vscode.lm. Screenshots go to test-results/.
+// Browser smoke test of the Copilot-style route, as a person meets it: the workspace is set to provider
+// "vscode-lm" with a model nobody offers (NO_SUCH_MODEL), so "Solve with memory" stops at once and offers
+// "Select language model"; the picker lists the scripted provider's models (lm-provider/), one is picked,
+// and "Solve with memory" then runs once through vscode.lm. Screenshots go to test-results/.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const { workbenchUrl, ROOT, log } = require('./host');
-const { palette, startSolve, ISSUE } = require('./smoke');
+const { startSolve, ISSUE } = require('./smoke');
+
+const NO_SUCH_MODEL = 'not-installed-family';
+const toast = (page, text) => page.locator('.notifications-toasts .notification-toast', { hasText: text });
 
 async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -23,18 +28,27 @@ async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
     await page.locator('.part.activitybar [aria-label^="ReasoningBank"]').first().waitFor({ state: 'visible', timeout: 60000 });
     await page.waitForTimeout(2000);
 
-    await palette(page, 'ReasoningBank: Select language model…');
+    const atStart = viaLm().length;
+    await startSolve(page, ISSUE);
+    const noModel = toast(page, `no VS Code language model with family or id "${NO_SUCH_MODEL}"`);
+    await noModel.waitFor({ state: 'visible', timeout: 30000 });
+    await page.waitForTimeout(600); // the toast slides in
+    await shot('vscode-lm-no-model.png');
+    if (viaLm().length > atStart) throw new Error('a model request went out although no model matched');
+    await noModel.getByRole('button', { name: 'Select language model' }).click();
+
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Scripted (tools)' }).first();
     await row.waitFor({ state: 'visible', timeout: 15000 });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Scripted mini' }).first().waitFor({ state: 'visible', timeout: 5000 });
     await shot('vscode-lm-model-picker.png');
     await row.click();
-    await page.locator('.notifications-toasts .notification-toast', { hasText: 'using Scripted (tools)' }).waitFor({ state: 'visible', timeout: 15000 });
+    await toast(page, 'using Scripted (tools)').waitFor({ state: 'visible', timeout: 15000 });
+    const settings = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8'));
+    if (settings['reasoningBank.model'] !== 'scripted') throw new Error(`the pick was not written to the workspace settings: ${JSON.stringify(settings)}`);
 
     const before = viaLm().length;
     await startSolve(page, ISSUE);
-    const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'ReasoningBank: resolved' });
-    await done.waitFor({ state: 'visible', timeout: 180000 });
+    await toast(page, 'ReasoningBank: resolved').waitFor({ state: 'visible', timeout: 180000 });
     out.requestsViaVscodeLm = viaLm().length - before;
     if (out.requestsViaVscodeLm < 4) throw new Error(`only ${out.requestsViaVscodeLm} model requests came through vscode.lm`);
     await shot('vscode-lm-resolved.png');
@@ -48,4 +62,4 @@ async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
   }
 }
 
-module.exports = { smokeVscodeLm };
+module.exports = { smokeVscodeLm, NO_SUCH_MODEL };
