@@ -1,12 +1,12 @@
 // Browser smoke test of the Copilot-style route, as a person meets it: the workspace is set to provider
-// "vscode-lm" with a model nobody offers (NO_SUCH_MODEL), so "Solve with memory" stops at once and offers
-// "Select language model"; the picker lists the scripted provider's models (lm-provider/), one is picked,
+// "vscode-lm" with a model nobody offers (NO_SUCH_MODEL), so "Solve with memory" stops before asking for
+// the issue and offers "Select language model"; the picker lists the scripted provider's models (lm-provider/), one is picked,
 // and "Solve with memory" then runs once through vscode.lm. Screenshots go to test-results/.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { workbenchUrl, ROOT, log } = require('./host');
-const { startSolve, ISSUE } = require('./smoke');
+const { palette, startSolve, ISSUE } = require('./smoke');
 
 const NO_SUCH_MODEL = 'not-installed-family';
 const toast = (page, text) => page.locator('.notifications-toasts .notification-toast', { hasText: text });
@@ -28,10 +28,12 @@ async function smokeVscodeLm({ browser, host, workspace, results, llm }) {
     await page.locator('.part.activitybar [aria-label^="ReasoningBank"]').first().waitFor({ state: 'visible', timeout: 60000 });
     await page.waitForTimeout(2000);
 
+    // no model matches: Solve says so (with the way out) before asking for the issue
     const atStart = viaLm().length;
-    await startSolve(page, ISSUE);
+    await palette(page, 'ReasoningBank: Solve with memory');
     const noModel = toast(page, `no VS Code language model with family or id "${NO_SUCH_MODEL}"`);
     await noModel.waitFor({ state: 'visible', timeout: 30000 });
+    if (await page.locator('.quick-input-widget', { hasText: 'describe the issue' }).isVisible()) throw new Error('the issue was asked for although no model matched');
     await page.waitForTimeout(600); // the toast slides in
     await shot('vscode-lm-no-model.png');
     if (viaLm().length > atStart) throw new Error('a model request went out although no model matched');
