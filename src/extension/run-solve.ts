@@ -9,7 +9,7 @@ import { solveErrorOf, type SolveOutcome, type SolveParams } from '../server/pro
 import type { Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
-import { llmConfig, memoryFileFor, readSettings, worktreeDirFor } from './settings';
+import { llmConfig, memoryFileFor, readSettings, worktreeDirFor, type Settings } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
 import type { SolveArgs } from '../server/solve-args';
@@ -35,11 +35,32 @@ function progressText(run: RunState | undefined): string {
 }
 
 /** Without a key, a base URL or a VS Code model there is nothing to talk to: say how to fix it before starting. */
-async function missingEndpoint(s: Services, settings: ReturnType<typeof readSettings>): Promise<string | undefined> {
-  if (settings.provider !== 'openai-compatible' || settings.baseUrl.trim()) return undefined;
+async function missingEndpoint(s: Services, settings: Settings): Promise<string | undefined> {
+  if (settings.provider === 'vscode-lm') {
+    const lm = await import('./lm-bridge');
+    return (await lm.findChatModel(settings.model)) ? undefined : lm.noChatModelMessage(settings.model);
+  }
+  if (settings.baseUrl.trim()) return undefined;
   if (process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY) return undefined;
   if (await readApiKey(s.context.secrets)) return undefined;
   return 'no model endpoint is set: run "ReasoningBank: Set API key" for OpenAI, or set reasoningBank.baseUrl to a local OpenAI-compatible server (or reasoningBank.provider to "vscode-lm")';
+}
+
+/**
+ * The endpoint problem, if any; a person is told how to fix it (with a button for it). Interactive
+ * commands call this before asking for the issue, so nobody types an issue only to hear there is no model.
+ */
+export async function checkEndpoint(s: Services, settings: Settings, interactive: boolean): Promise<string | undefined> {
+  const missing = await missingEndpoint(s, settings);
+  if (missing && interactive) {
+    const fix = settings.provider === 'vscode-lm' ? 'Select language model' : 'Set API key';
+    void vscode.window.showErrorMessage(`ReasoningBank: ${missing}`, fix, 'Open settings').then((pick) => {
+      if (pick === 'Set API key') void vscode.commands.executeCommand('reasoningBank.setApiKey');
+      if (pick === 'Select language model') void vscode.commands.executeCommand('reasoningBank.selectModel');
+      if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
+    });
+  }
+  return missing;
 }
 
 export async function runSolve(s: Services, args: SolveArgs, interactive: boolean): Promise<SolveOutcome> {
@@ -47,15 +68,8 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   assertTrusted(k > 1 ? 'Scale ×k' : 'Solve with memory');
   const folder = requireFolder();
   const settings = readSettings(folder.uri);
-  const missing = await missingEndpoint(s, settings);
-  if (missing) {
-    if (interactive) {
-      const pick = await vscode.window.showErrorMessage(`ReasoningBank: ${missing}`, 'Set API key', 'Open settings');
-      if (pick === 'Set API key') void vscode.commands.executeCommand('reasoningBank.setApiKey');
-      if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
-    }
-    return { status: 'error', error: { code: 'usage', message: missing } };
-  }
+  const missing = await checkEndpoint(s, settings, interactive);
+  if (missing) return { status: 'error', error: { code: 'usage', message: missing } };
   const ticket = crypto.randomUUID();
   const mode = k > 1 ? (args.mode ?? 'parallel') : 'single';
   const token = s.runs.begin({ ticket, issue: args.issue, folder: folder.uri.fsPath, k, mode });

@@ -6,7 +6,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { makeSampleRepo, writeUserSettings, makeHomeDirs, ROOT } = require('./host');
+const { makeSampleRepo, writeUserSettings, makeHomeDirs, ROOT, LM_PROVIDER_DIR, LM_PROVIDER_ARGS } = require('./host');
 
 async function main() {
   const { runTests } = require('@vscode/test-electron');
@@ -23,10 +23,10 @@ async function main() {
     const workspace = makeSampleRepo(base, 'suite-workspace');
     await runTests({
       version: process.env.VSCODE_VERSION || '1.100.3',
-      extensionDevelopmentPath: ROOT,
+      extensionDevelopmentPath: [ROOT, LM_PROVIDER_DIR],
       extensionTestsPath: suite,
-      launchArgs: [workspace, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--disable-workspace-trust', '--disable-extensions'],
-      extensionTestsEnv: { RB_REPO_ROOT: ROOT, RB_TEST_RESULTS: path.join(ROOT, 'test-results') },
+      launchArgs: [workspace, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--disable-workspace-trust', '--disable-extensions', ...LM_PROVIDER_ARGS],
+      extensionTestsEnv: { RB_REPO_ROOT: ROOT, RB_TEST_RESULTS: path.join(ROOT, 'test-results'), RB_SCRIPTED_LLM_URL: llm.url },
     });
   } finally {
     await llm.stop();

@@ -9,6 +9,11 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLE = path.join(ROOT, 'test', 'fixtures', 'sample-workspace');
+// the test-only vscode.lm provider (lm-provider/): installed beside the extension under test, with the
+// proposed API it needs enabled for it alone
+const LM_PROVIDER_DIR = path.join(__dirname, 'lm-provider');
+const LM_PROVIDER_ID = 'reasoningbank-test.scripted-lm';
+const LM_PROVIDER_ARGS = ['--enable-proposed-api', LM_PROVIDER_ID];
 
 function log(msg) {
   process.stderr.write(`[integration] ${msg}\n`);
@@ -116,7 +121,7 @@ function waitForHealth(url, timeoutMs) {
  * Starts code-server in its own process group (so stopping it reaches its extension hosts and the
  * engine processes they started) and resolves once /healthz answers.
  */
-async function startCodeServer({ bin, dirs, env = {}, logFile, trust = false, folder }) {
+async function startCodeServer({ bin, dirs, env = {}, logFile, trust = false, folder, args: extraArgs = [] }) {
   const port = await freePort();
   const args = [
     '--bind-addr', `127.0.0.1:${port}`,
@@ -126,6 +131,7 @@ async function startCodeServer({ bin, dirs, env = {}, logFile, trust = false, fo
     ...(trust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
+    ...extraArgs,
     ...(folder ? [folder] : []),
   ];
   const childEnv = {
@@ -168,6 +174,22 @@ async function startCodeServer({ bin, dirs, env = {}, logFile, trust = false, fo
   return { port, host: `127.0.0.1:${port}`, child, stop };
 }
 
+/**
+ * Installs the scripted vscode.lm provider into the host's extensions folder (packaged with vsce; the web
+ * workbench keeps only one extensionDevelopmentPath, the extension under test).
+ */
+function installLmProvider({ bin, dirs }) {
+  const vsix = path.join(dirs.tmp, 'scripted-lm.vsix');
+  const vsce = require.resolve('@vscode/vsce/vsce');
+  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: LM_PROVIDER_DIR, encoding: 'utf8' });
+  if (pack.status !== 0) throw new Error(`packaging ${LM_PROVIDER_DIR} failed: ${pack.stderr || pack.stdout}`);
+  const install = spawnSync(bin, ['--install-extension', vsix, '--force', '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData], {
+    encoding: 'utf8',
+    env: { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp },
+  });
+  if (install.status !== 0) throw new Error(`code-server could not install the scripted vscode.lm provider: ${install.stderr || install.stdout}`);
+}
+
 function workbenchUrl(host, folder, payload) {
   const q = [`folder=${encodeURIComponent(folder)}`];
   if (payload) q.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
@@ -185,4 +207,4 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-module.exports = { ROOT, SAMPLE, log, Cleanup, freePort, git, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, CHROMIUM_ARGS };
+module.exports = { ROOT, SAMPLE, LM_PROVIDER_DIR, LM_PROVIDER_ID, LM_PROVIDER_ARGS, installLmProvider, log, Cleanup, freePort, git, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, CHROMIUM_ARGS };

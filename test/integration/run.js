@@ -10,7 +10,7 @@ const os = require('os');
 const path = require('path');
 const util = require('util');
 const { spawnSync } = require('child_process');
-const { ROOT, log, Cleanup, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, CHROMIUM_ARGS } = require('./host');
+const { ROOT, log, Cleanup, makeSampleRepo, makeHomeDirs, writeUserSettings, startCodeServer, workbenchUrl, installLmProvider, LM_PROVIDER_ARGS, CHROMIUM_ARGS } = require('./host');
 const { ensureCodeServer, ensureChromium } = require('../../scripts/code-server');
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -116,14 +116,19 @@ async function main() {
     // the smoke test answers the approval modal like a person would
     '.vscode/settings.json': JSON.stringify({ 'reasoningBank.commandApproval': 'ask' }, null, 2) + '\n',
   });
+  const smokeLmWs = makeSampleRepo(base, 'smoke-vscode-lm-workspace', {
+    '.vscode/settings.json': JSON.stringify({ 'reasoningBank.provider': 'vscode-lm', 'reasoningBank.model': require('./smoke-vscode-lm').NO_SUCH_MODEL }, null, 2) + '\n',
+  });
 
+  installLmProvider({ bin, dirs });
   const codeServerLog = path.join(RESULTS, 'code-server.log');
   fs.writeFileSync(codeServerLog, '');
   const server = await startCodeServer({
     bin,
     dirs,
     logFile: codeServerLog,
-    env: { RB_TEST_RESULTS: RESULTS, RB_REPO_ROOT: ROOT, RB_TEST_WORKSPACE: suiteWs },
+    env: { RB_TEST_RESULTS: RESULTS, RB_REPO_ROOT: ROOT, RB_TEST_WORKSPACE: suiteWs, RB_SCRIPTED_LLM_URL: llm.url },
+    args: LM_PROVIDER_ARGS,
   });
   cleanup.add(() => server.stop());
   log(`code-server at http://${server.host} (log: test-results/code-server.log)`);
@@ -149,6 +154,15 @@ async function main() {
       failed = true;
       summary.smoke = { error: err && err.message ? err.message : String(err) };
       log(`browser smoke test FAILED: ${summary.smoke.error}`);
+    }
+    const { smokeVscodeLm } = require('./smoke-vscode-lm');
+    try {
+      summary.smokeVscodeLm = await smokeVscodeLm({ browser, host: server.host, workspace: smokeLmWs, results: RESULTS, llm });
+      log(`browser smoke test with provider vscode-lm passed: ${JSON.stringify(summary.smokeVscodeLm)}`);
+    } catch (err) {
+      failed = true;
+      summary.smokeVscodeLm = { error: err && err.message ? err.message : String(err) };
+      log(`browser smoke test with provider vscode-lm FAILED: ${summary.smokeVscodeLm.error}`);
     }
   }
   summary.seconds = Math.round((Date.now() - started) / 1000);

@@ -7,15 +7,35 @@ const { workbenchUrl, ROOT, log } = require('./host');
 
 const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
 
-async function palette(page, title) {
-  await page.keyboard.press('F1');
+async function palette(page, title, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  // typing key by key does not filter reliably in headless chromium; fill does
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    // typing key by key does not filter reliably in headless chromium; fill does
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (err) {
+      // the palette lists the commands known when it opened; on a busy machine the extension's arrive later
+      if (Date.now() > deadline) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
   await input.press('Enter');
+}
+
+/** "Solve with memory" from the palette, the issue typed into its input box */
+async function startSolve(page, issue) {
+  await palette(page, 'ReasoningBank: Solve with memory');
+  const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
+  await issueBox.waitFor({ state: 'visible', timeout: 15000 });
+  await issueBox.locator('input.input').fill(issue);
+  await issueBox.locator('input.input').press('Enter');
 }
 
 async function smoke({ browser, host, workspace, results, llm }) {
@@ -37,11 +57,7 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.locator('.part.sidebar', { hasText: 'Memory bank' }).waitFor({ state: 'visible', timeout: 30000 });
 
     const chatsBefore = llm.chat().length;
-    await palette(page, 'ReasoningBank: Solve with memory');
-    const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
-    await issueBox.waitFor({ state: 'visible', timeout: 15000 });
-    await issueBox.locator('input.input').fill(ISSUE);
-    await issueBox.locator('input.input').press('Enter');
+    await startSolve(page, ISSUE);
 
     // commandApproval is "ask" in this workspace: answer the modal as a person would
     const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'ReasoningBank: resolved' });
@@ -95,4 +111,4 @@ async function smoke({ browser, host, workspace, results, llm }) {
   }
 }
 
-module.exports = { smoke };
+module.exports = { smoke, palette, startSolve, ISSUE };

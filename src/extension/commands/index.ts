@@ -12,6 +12,7 @@ import searchMemory from './searchMemory';
 import exportMemory from './exportMemory';
 import importMemory from './importMemory';
 import setApiKey from './setApiKey';
+import selectModel from './selectModel';
 import openSettings from './openSettings';
 import openMemoryItem from './openMemoryItem';
 import editMemory from './editMemory';
@@ -39,6 +40,7 @@ export const COMMANDS: CommandDef[] = [
   exportMemory,
   importMemory,
   setApiKey,
+  selectModel,
   openSettings,
   openMemoryItem,
   editMemory,

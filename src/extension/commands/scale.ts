@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { CommandDef } from '../services';
 import { isProgrammaticArg } from '../services';
-import { askIssue, parseSolveArgs, runSolve } from '../run-solve';
+import { askIssue, checkEndpoint, parseSolveArgs, runSolve } from '../run-solve';
+import { currentFolder } from '../workspace-folder';
 import { readSettings } from '../settings';
 import { assertTrusted } from '../trust';
 
@@ -15,6 +16,7 @@ export default {
       return runSolve(s, { ...args, k: args.k ?? defaultK }, false);
     }
     assertTrusted('Scale ×k');
+    if (await checkEndpoint(s, readSettings(currentFolder()?.uri), true)) return undefined;
     const kPick = await vscode.window.showQuickPick(
       [2, 3, 4, 5, 6, 7, 8].map((k) => ({ label: `×${k}`, description: k === defaultK ? 'default (reasoningBank.k)' : undefined, k })),
       { title: 'ReasoningBank: how many attempts?', placeHolder: `k (default ${defaultK})` },
