@@ -19,9 +19,12 @@ import { runSequential } from './attempts/sequential';
 import { selectBest } from './attempts/select';
 import { MemoryBank, defaultMemoryPath } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
+import { resolveId } from './memory/lesson-index';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
 
 export const DEFAULT_MAX_STEPS = 50;
+/** candidates above the relevance floor put before the agent: the best in full, the others as index lines */
+export const DEFAULT_INDEX_K = 8;
 export const MAX_K = 8;
 
 export async function solve(opts: SolveOptions): Promise<SolveResult> {
@@ -59,7 +62,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   let retrieved: RetrievedForPrompt = { ids: [], prompt: '', method: 'none', items: [] };
   if (memory) {
     try {
-      retrieved = await memory.retrieve(task, { k: opts.retrieveK ?? 3, signal });
+      retrieved = await memory.retrieve(task, { k: opts.retrieveK ?? DEFAULT_INDEX_K, signal });
     } catch (err) {
       if (signal?.aborted) throw new CancelledError();
       warn(`memory retrieval failed (${errorMessage(err)}); going on without lessons`);
@@ -73,6 +76,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     runDir,
     task,
     lessons: retrieved.prompt,
+    recall: memory?.recall ? (request, sig) => memory.recall!(request, sig) : undefined,
     testCommand,
     maxSteps,
     model: opts.model,
@@ -138,6 +142,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
       }
     }
 
+    const lessons = lessonsUsed(retrieved, runs);
     const tokens = opts.model.usage;
     const result: SolveResult = {
       status,
@@ -148,7 +153,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
       applied: false,
       tests: publicTests(best.material.tests),
       judge: { success: best.material.verdict.success, reason: best.material.verdict.reason },
-      memory: { retrieved: retrieved.ids, added: added.map((a) => a.id) },
+      memory: { retrieved: retrieved.ids, added: added.map((a) => a.id), ...lessons },
       attempts: runs.map((r, i): AttemptResult => ({
         index: i,
         status: r.status,
@@ -165,7 +170,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
 
     if (memory) {
       await memory
-        .recordRun({ runId, task, status, steps: result.steps, tokens, retrieved: retrieved.ids, added: result.memory.added })
+        .recordRun({ runId, task, status, steps: result.steps, tokens, retrieved: retrieved.ids, added: result.memory.added, used: lessons.used })
         .catch((err) => warn(`could not record the run's evidence in the memory bank: ${errorMessage(err)}`));
     }
 
@@ -191,6 +196,18 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
   }
+}
+
+/**
+ * Which lessons the run used: the one shown in full, those recalled, and those cited in `finish` (by full
+ * or short id; an id the agent was never shown is ignored). Over every attempt of the run.
+ */
+export function lessonsUsed(retrieved: RetrievedForPrompt, runs: AttemptRun[]): { used: string[]; recalled: string[]; cited: string[] } {
+  const recalled = [...new Set(runs.flatMap((r) => r.material.recalled ?? []))];
+  const seen = [...new Set([...retrieved.ids, ...recalled])];
+  const cited = [...new Set(runs.flatMap((r) => r.material.cited ?? []).map((raw) => resolveId(raw, seen)))].filter((id): id is string => !!id);
+  const used = [...new Set([...(retrieved.full ?? retrieved.ids), ...recalled, ...cited])];
+  return { used, recalled, cited };
 }
 
 function publicTests(t: TestResult | null): ResultTests | null {

@@ -55,7 +55,12 @@ export interface SolveResult {
   applied: boolean;
   tests: ResultTests | null;
   judge: { success: boolean; reason: string };
-  memory: { retrieved: string[]; added: string[] };
+  /**
+   * retrieved: put before the agent (the best in full, the rest as index lines); used: shown in full,
+   * recalled or cited, the items credited with this run's outcome; recalled/cited: what the agent opened
+   * with `recall` and named in `finish`
+   */
+  memory: { retrieved: string[]; added: string[]; used?: string[]; recalled?: string[]; cited?: string[] };
   attempts: AttemptResult[];
   chosen: number;
   /** where the run record was written */
@@ -88,7 +93,7 @@ export interface SolveOptions {
   allowEnv?: string[];
   /** asked before each agent command; absent = allowed (the CLI is headless) */
   approveCommand?: import('./agent/types').CommandApprover;
-  /** lessons retrieved per task (default 3) */
+  /** lessons put before the agent per task: one in full, the rest as index lines (default 8) */
   retrieveK?: number;
   /** what to remember and inject; default ReasoningBank over the memory file (the bench swaps strategies) */
   lessonMemory?: import('./lesson-memory').LessonMemory;
