@@ -11,7 +11,7 @@ import { badInput, throwIfAborted } from '../errors';
 import type { Embedder } from './embeddings';
 import { fnv1a } from '../text';
 import { BankFile } from './bank-file';
-import { creditRun, enforceCap } from './curation';
+import { creditRun, enforceCap, evidenceWeight } from './curation';
 import { ItemEmbeddings } from './embeddings';
 import { itemToJsonLine, parseJsonl } from './jsonl';
 import { LexicalIndex } from './lexical';
@@ -168,12 +168,13 @@ export class MemoryBank {
     };
     const eligible = [...fused.entries()]
       .filter(([id]) => relevant(id))
-      .sort((a, b) => b[1] - a[1] || (lex.get(b[0])?.bm25 ?? 0) - (lex.get(a[0])?.bm25 ?? 0));
+      .map(([id, fusedScore]) => ({ id, row: getItemRow(db, id), fusedScore }))
+      .filter((e): e is { id: string; row: ItemRow; fusedScore: number } => !!e.row && !e.row.archived) // archived or deleted meanwhile
+      .map((e) => ({ ...e, score: e.fusedScore * evidenceWeight(e.row) }))
+      .sort((a, b) => b.score - a.score || (lex.get(b.id)?.bm25 ?? 0) - (lex.get(a.id)?.bm25 ?? 0));
     const items: RetrievedItem[] = [];
-    for (const [id, score] of eligible) {
+    for (const { id, row, score } of eligible) {
       if (items.length >= k) break;
-      const row = getItemRow(db, id);
-      if (!row || row.archived) continue; // archived or deleted meanwhile
       const l = lex.get(id);
       items.push({
         ...publicItem(row),

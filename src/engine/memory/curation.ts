@@ -24,6 +24,14 @@ export function creditRun(db: Database, used: string[], shown: string[], status:
   }
 }
 
+/**
+ * How evidence moves an item in the ranking: its fused score times 0.8..1.2 by its smoothed win rate over the
+ * runs that used it (1.0 with no evidence), so a proven lesson wins a close call and a losing one drops back.
+ */
+export function evidenceWeight(item: { wins: number; losses: number }): number {
+  return 0.8 + 0.4 * ((item.wins + 1) / (item.wins + item.losses + 2));
+}
+
 /** Size cap: archive the least useful active items (lowest smoothed win rate, then oldest); never `keep`. */
 export function enforceCap(db: Database, maxItems: number, keep?: string): void {
   if (!Number.isFinite(maxItems)) return;

@@ -43,7 +43,7 @@ export interface MemoryItem extends LessonDraft {
 }
 
 export interface RetrievedItem extends MemoryItem {
-  /** the fused rank score (reciprocal rank fusion over the rankings used); higher is better */
+  /** the fused rank score (reciprocal rank fusion over the rankings used) weighted by evidence; higher is better */
   score: number;
   /** BM25 over the full-text index, when the item matched lexically */
   bm25?: number;
