@@ -25,7 +25,7 @@ function script(edit: typeof SUM_FIX, success: boolean): Script {
 }
 
 /** the first request's messages as text: lessons follow the task in the first user message */
-const firstPrompt = (server: ScriptedServer) => server.chat()[0]!.body.messages.map((m) => contentText(m.content)).join('\n');
+const firstPrompt = (server: ScriptedServer) => server.chat()[0]!.body.messages.map((m: { content?: unknown }) => contentText(m.content)).join('\n');
 
 describe('memory loop through the CLI (end to end)', function () {
   this.timeout(120000);
@@ -122,7 +122,7 @@ describe('memory loop through the CLI (end to end)', function () {
     assert.match(user, new RegExp(`<lessons>\\n\\[${full!.slice(0, 8)}\\] [^\\n]+\\nWhen: [^\\n]+\\nFrom: manual; unused\\n`));
     assert.deepStrictEqual(shortIds(user), [byId, cited, untouched].map((id) => id!.slice(0, 8)), 'the others as index lines');
 
-    const toolResult = (i: number) => contentText(requests[i]!.body.messages.filter((m) => m.role === 'tool').at(-1)!.content);
+    const toolResult = (i: number) => contentText(requests[i]!.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)!.content);
     assert.match(toolResult(1), new RegExp(`^<lessons>\\n\\[${full!.slice(0, 8)}\\] [^\\n]+\\n[\\s\\S]*${user.match(/MARK[A-Z]+/)![0]}\\n</lessons>$`), 'recall by query returns the lesson in full');
     assert.match(toolResult(2), new RegExp(`^<lessons>\\n\\[${byId!.slice(0, 8)}\\][\\s\\S]*MARK[A-Z]+\\n</lessons>$`), 'recall by id returns that lesson in full');
 
