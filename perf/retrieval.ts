@@ -15,6 +15,7 @@ import { OpenAIChatModel, resolveLlmSettings } from '../src/engine/llm/openai-mo
 import { MemoryBank } from '../src/engine/memory';
 import type { Embedder } from '../src/engine/memory/embeddings';
 import { ScriptedServer } from '../test/fixtures/scripted-server';
+import { hashedEmbedding } from './memory';
 
 /** how many candidates the agent's index shows (one in full, the rest as index lines) */
 const CANDIDATES = 8;
@@ -80,21 +81,6 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
   } finally {
     bank.close();
   }
-}
-
-const STOP = new Set('the and for with that this when use not are was from into but its can all any before after then than them they their there'.split(' '));
-
-/** Hashed bag of words (FNV-1a into 256 buckets): deterministic and NOT semantic. */
-function hashedEmbedding(text: string, dim = 256): number[] {
-  const v = new Array<number>(dim).fill(0);
-  for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    if (raw.length < 3 || STOP.has(raw)) continue;
-    const w = raw.replace(/(ing|ed|es|s)$/, '');
-    let h = 0x811c9dc5;
-    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
-    v[(h >>> 0) % dim]! += 1;
-  }
-  return v;
 }
 
 /**
