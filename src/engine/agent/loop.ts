@@ -180,12 +180,12 @@ class Agent {
     if (this.opts.signal?.aborted) return { output: 'Error: cancelled before this call ran', isError: true };
     this.emit({ type: 'tool-call', step, id: call.id, name: call.name, args: call.arguments });
     const recall = this.opts.recall;
-    return executeTool(this.opts.workspace, call, this.opts.signal, {
-      recall: recall ? async (request, signal) => {
-        const found = await recall(request, signal);
-        return { ...found, text: recalledBlock(found.text) };
-      } : undefined,
+    // recalled lessons are data like those of the first message: the same delimiters and escaping
+    const asData: RecallTool | undefined = recall && (async (request, signal) => {
+      const found = await recall(request, signal);
+      return { ...found, text: recalledBlock(found.text) };
     });
+    return executeTool(this.opts.workspace, call, this.opts.signal, { recall: asData });
   }
 
   private asStop(err: unknown): Stop {
