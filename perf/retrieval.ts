@@ -14,6 +14,7 @@ import * as path from 'path';
 import { OpenAIChatModel, resolveLlmSettings } from '../src/engine/llm/openai-model';
 import { MemoryBank } from '../src/engine/memory';
 import type { Embedder } from '../src/engine/memory/embeddings';
+import { INDEX_MIN_TERMS } from '../src/engine/memory/reasoningbank';
 import { ScriptedServer } from '../test/fixtures/scripted-server';
 import { hashedEmbedding } from './memory';
 
@@ -52,7 +53,7 @@ function score(results: { ids: string[]; relevant: string[] }[]): Scores {
   return { queries: results.length, recallAt1: rate(1), recallAt3: rate(3), recallOfCandidates: rate(CANDIDATES) };
 }
 
-/** One bank per ranking: the labelled items imported, then every query retrieved as solve() does (k = 8). */
+/** One bank per ranking: the labelled items imported, then every query retrieved as solve() does (k = 8, its floor). */
 export async function evaluate(set: LabelledSet, file: string, model: Embedder | null): Promise<object> {
   const bank = await MemoryBank.open(file, { model, maxItems: Infinity });
   try {
@@ -62,7 +63,7 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
     const ms: number[] = [];
     for (const q of set.queries) {
       const t0 = performance.now();
-      const found = await bank.retrieve(q.text, { k: CANDIDATES });
+      const found = await bank.retrieve(q.text, { k: CANDIDATES, minTerms: INDEX_MIN_TERMS });
       ms.push(performance.now() - t0);
       results.push({ ids: found.items.map((i) => i.id), relevant: q.relevant, hard: !!q.hard });
     }

@@ -37,6 +37,10 @@ describe('lessons the agent chooses from: index, recall, credit for what was use
     assert.match(got.prompt, /Take the day in the user zone, not in UTC\./);
     const none = await memory.retrieve('dark mode toggle forgets my choice', { k: 8 });
     assert.deepEqual([none.ids, none.prompt], [[], ''], 'nothing above the floor: no lessons block');
+    // two shared terms are not enough to be put before the agent unasked, but the agent's own search finds it
+    const weak = 'integer overflow in the cents column';
+    assert.deepEqual((await memory.retrieve(weak, { k: 8 })).ids, []);
+    assert.deepEqual((await memory.recall({ query: weak })).ids, [ids.money]);
   });
 
   it('recall returns full lessons by full or short id, or by the agent\'s own query; at most three', async () => {
