@@ -124,7 +124,7 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const STOP = new Set('the and for with that this when use not are was from into but its can all any before after then than them they their there'.split(' '));
 
 /** Hashed bag of words (FNV-1a into 256 buckets, stopwords dropped, crude suffix stripping): deterministic, not semantic. */
-function hashedEmbedding(text: string, dim = 256): number[] {
+export function hashedEmbedding(text: string, dim = 256): number[] {
   const v = new Array<number>(dim).fill(0);
   for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
     if (raw.length < 3 || STOP.has(raw)) continue;

@@ -28,7 +28,7 @@ export interface StrategySummary {
   meanStepsResolved: number | null;
   tokens: { prompt: number; completion: number; total: number; meanPerRun: number };
   wallMs: { total: number; meanPerRun: number };
-  memory: { retrieved: number; added: number; runsWithRetrieval: number };
+  memory: { retrieved: number; added: number; runsWithRetrieval: number; recalled: number; cited: number };
   perPass: PassSummary[];
   /** this strategy minus `none` (null when `none` was not run, or for `none` itself) */
   vsNone: {
@@ -109,6 +109,8 @@ export function summarize(strategy: StrategyName, runs: BenchRun[]): Omit<Strate
       retrieved: mine.reduce((s, r) => s + r.retrieved.length, 0),
       added: mine.reduce((s, r) => s + r.added.length, 0),
       runsWithRetrieval: mine.filter((r) => r.retrieved.length > 0).length,
+      recalled: mine.reduce((s, r) => s + (r.recalled?.length ?? 0), 0),
+      cited: mine.reduce((s, r) => s + (r.cited?.length ?? 0), 0),
     },
     perPass: passes.map((pass) => {
       const these = mine.filter((r) => r.pass === pass);
@@ -143,14 +145,14 @@ export function compareWithNone(mine: BenchRun[], none: BenchRun[]): NonNullable
   };
 }
 
-/** Runs that retrieved an item their own task had distilled (in an earlier pass): leave-one-out broken. */
+/** Runs that retrieved or recalled an item their own task had distilled (in an earlier pass): leave-one-out broken. */
 export function leaveOneOutAudit(runs: BenchRun[]): BenchReport['leaveOneOut'] {
   const violations: LeaveOneOutViolation[] = [];
   const own = new Map<string, Set<string>>();
   for (const r of runs) {
     const k = `${r.strategy}\u0000${r.task}`;
     const mineSoFar = own.get(k) ?? new Set<string>();
-    const bad = r.retrieved.filter((id) => mineSoFar.has(id));
+    const bad = [...new Set([...r.retrieved, ...(r.recalled ?? [])])].filter((id) => mineSoFar.has(id));
     if (bad.length) violations.push({ strategy: r.strategy, task: r.task, pass: r.pass, ids: bad });
     const merged = new Set(r.merged);
     for (const id of r.added) if (!merged.has(id)) mineSoFar.add(id);
@@ -239,6 +241,11 @@ export function renderMarkdown(report: BenchReport, opts: { svgFile?: string } =
       String(st.errors),
     ];
     out.push(`| ${cells.join(' | ')} |`);
+  }
+  const withMemory = report.strategies.filter((st) => st.strategy !== 'none' && st.runs > 0);
+  if (withMemory.length) {
+    const perRun = (n: number, st: StrategySummary) => num(n / st.runs);
+    out.push('', `Lessons per run (shown / recalled / cited): ${withMemory.map((st) => `${st.strategy} ${perRun(st.memory.retrieved, st)} / ${perRun(st.memory.recalled, st)} / ${perRun(st.memory.cited, st)}`).join(' · ')}.`);
   }
   if (!hasNone) out.push('', '_Add `none` to `--strategy` to see each strategy against the vanilla agent._');
   const gains = report.strategies.filter((st) => st.vsNone && (st.vsNone.gained.length || st.vsNone.lost.length));

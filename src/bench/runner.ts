@@ -32,8 +32,11 @@ export interface BenchRun {
   attempts: number;
   tokens: TokenUsage;
   wallMs: number;
-  /** ids of the memory items injected */
+  /** ids of the memory items put before the agent (the best in full, the rest as index lines): "shown" */
   retrieved: string[];
+  /** ids the agent opened with `recall`, and those it cited in `finish` (absent in records of older benches) */
+  recalled?: string[];
+  cited?: string[];
   /** ids of the memory items this run added (merged ones included) */
   added: string[];
   /** the subset of `added` that was merged into an item that already existed */
@@ -171,6 +174,8 @@ async function runOne(
       tokens: model.usage,
       wallMs: Date.now() - started,
       retrieved: result.memory.retrieved,
+      recalled: result.memory.recalled ?? [],
+      cited: result.memory.cited ?? [],
       added: result.memory.added,
       merged: result.memory.added.filter((id) => seen.merged.has(id)),
       judge: {
@@ -197,6 +202,8 @@ async function runOne(
       tokens: model.usage,
       wallMs: Date.now() - started,
       retrieved: seen.retrieved,
+      recalled: [],
+      cited: [],
       added: seen.added,
       merged: [...seen.merged],
       judge: null,

@@ -216,7 +216,7 @@ function describe(i: MemoryItem): string {
     '',
     `id:       ${i.id}`,
     `outcome:  ${i.outcome} (${i.source})${i.kind && i.kind !== 'lesson' ? `, kind ${i.kind}` : ''}${flags ? `, ${flags}` : ''}`,
-    `evidence: used ${i.uses}×, ${i.wins} resolved, ${i.losses} unresolved`,
+    `evidence: used ${i.uses}×, ${i.wins} resolved, ${i.losses} unresolved; listed without being used ${i.shown ?? 0}×`,
     `created:  ${i.createdAt}   updated: ${i.updatedAt}`,
     ...(i.task ? [`task:     ${clip(i.task, 300)}`] : []),
     ...(i.lineage.length ? [`lineage:  ${i.lineage.join(', ')}`] : []),

@@ -10,9 +10,11 @@ import type { RetrievalMethod, RunMode, TestResult, Verdict } from './types';
 import type { AddedItem, RunRecord } from './memory/types';
 
 export interface RetrievedForPrompt {
-  /** ids of the stored items injected (reported as memory.retrieved) */
+  /** ids of the stored items put before the agent, in full or as index lines (reported as memory.retrieved) */
   ids: string[];
-  /** the text injected into the agent's system prompt ('' for nothing) */
+  /** of those, the ids shown in full (they count as used); absent: every one was shown in full */
+  full?: string[];
+  /** the lessons text given to the agent as reference data after the task ('' for nothing) */
   prompt: string;
   method: RetrievalMethod;
   items: { id: string; title: string; score: number }[];
@@ -27,6 +29,9 @@ export interface AttemptMaterial {
   /** compact text of the trajectory (summarizeTrajectory) */
   trajectory: string;
   tests: TestResult | null;
+  /** lessons the agent opened with `recall` (full ids) and cited in `finish` (as it wrote them) */
+  recalled?: string[];
+  cited?: string[];
   /** sequential mode: what the agent changed between refine rounds */
   rounds?: { round: number; patch: string; tests: TestResult | null; summary: string }[];
 }
@@ -40,8 +45,23 @@ export interface LearnInput {
   signal?: AbortSignal;
 }
 
+/** The agent's `recall` tool: lessons by id (full or short), or a search with the agent's own words. */
+export interface RecallRequest {
+  ids?: string[];
+  query?: string;
+}
+
+export interface Recalled {
+  /** the lessons in full, or a sentence saying none was found */
+  text: string;
+  /** full ids of the lessons returned */
+  ids: string[];
+}
+
 export interface LessonMemory {
   retrieve(task: string, opts: { k: number; signal?: AbortSignal }): Promise<RetrievedForPrompt>;
+  /** absent: this strategy has nothing the agent could recall */
+  recall?(request: RecallRequest, signal?: AbortSignal): Promise<Recalled>;
   learn(input: LearnInput): Promise<AddedItem[]>;
   /** evidence: uses/wins/losses of what was retrieved */
   recordRun(run: RunRecord): Promise<void>;

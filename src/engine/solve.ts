@@ -22,12 +22,13 @@ import { runSequential } from './attempts/sequential';
 import { selectBest } from './attempts/select';
 import { MemoryBank, defaultMemoryPath } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
+import { resolveId } from './memory/lesson-index';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
 
 export const DEFAULT_MAX_STEPS = 50;
+/** candidates above the relevance floor put before the agent: the best in full, the others as index lines */
+export const DEFAULT_INDEX_K = 8;
 export const MAX_K = 8;
-/** lessons retrieved per task unless the caller says otherwise */
-const DEFAULT_RETRIEVE_K = 3;
 
 /** Everything one `solve` needs; the CLI and the server build it from flags and settings. */
 export interface SolveOptions {
@@ -54,7 +55,7 @@ export interface SolveOptions {
   allowEnv?: string[];
   /** asked before each agent command; absent = allowed (the CLI is headless) */
   approveCommand?: CommandApprover;
-  /** lessons retrieved per task (default 3) */
+  /** lessons put before the agent per task: one in full, the rest as index lines (default 8) */
   retrieveK?: number;
   /** what to remember and inject; default ReasoningBank over the memory file (the bench swaps strategies) */
   lessonMemory?: LessonMemory;
@@ -97,6 +98,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     runDir,
     task: plan.task,
     lessons: retrieved.prompt,
+    recall: memory?.recall ? (request, sig) => memory.recall!(request, sig) : undefined,
     testCommand,
     maxSteps: plan.maxSteps,
     model: opts.model,
@@ -155,7 +157,7 @@ async function openLessonMemory(opts: SolveOptions, repoTop: string, warn: (m: s
 async function retrieveLessons(memory: LessonMemory | null, task: string, opts: SolveOptions, warn: (m: string) => void): Promise<RetrievedForPrompt> {
   if (!memory) return NOTHING_RETRIEVED;
   try {
-    return await memory.retrieve(task, { k: opts.retrieveK ?? DEFAULT_RETRIEVE_K, signal: opts.signal });
+    return await memory.retrieve(task, { k: opts.retrieveK ?? DEFAULT_INDEX_K, signal: opts.signal });
   } catch (err) {
     if (opts.signal?.aborted) throw new CancelledError();
     warn(`memory retrieval failed (${errorMessage(err)}); going on without lessons`);
@@ -232,7 +234,7 @@ function buildResult(
     applied: false,
     tests: publicTests(best.material.tests),
     judge: { success: best.material.verdict.success, reason: best.material.verdict.reason },
-    memory: { retrieved: retrieved.ids, added: added.map((a) => a.id) },
+    memory: { retrieved: retrieved.ids, added: added.map((a) => a.id), ...lessonsUsed(retrieved, runs) },
     attempts: runs.map((r, i): AttemptResult => ({
       index: i,
       status: r.status,
@@ -248,11 +250,11 @@ function buildResult(
   };
 }
 
-/** Each retrieved lesson's use, and its win or loss (curation and auto-archive read this). */
+/** Each used lesson's win or loss, the others' showing (curation and auto-archive read this). */
 async function recordEvidence(memory: LessonMemory, result: SolveResult, task: string, warn: (m: string) => void): Promise<void> {
   const { runId, status, steps, tokens } = result;
   await memory
-    .recordRun({ runId, task, status, steps, tokens, retrieved: result.memory.retrieved, added: result.memory.added })
+    .recordRun({ runId, task, status, steps, tokens, retrieved: result.memory.retrieved, added: result.memory.added, used: result.memory.used })
     .catch((err) => warn(`could not record the run's evidence in the memory bank: ${errorMessage(err)}`));
 }
 
@@ -264,6 +266,18 @@ async function applyResolved(result: SolveResult, repoTop: string, runDir: strin
   fs.writeFileSync(patchFile, result.patch);
   await applyPatch(repoTop, result.patch, { patchFile });
   result.applied = true;
+}
+
+/**
+ * Which lessons the run used: the one shown in full, those recalled, and those cited in `finish` (by full
+ * or short id; an id the agent was never shown is ignored). Over every attempt of the run.
+ */
+export function lessonsUsed(retrieved: RetrievedForPrompt, runs: AttemptRun[]): { used: string[]; recalled: string[]; cited: string[] } {
+  const recalled = [...new Set(runs.flatMap((r) => r.material.recalled ?? []))];
+  const seen = [...new Set([...retrieved.ids, ...recalled])];
+  const cited = [...new Set(runs.flatMap((r) => r.material.cited ?? []).map((raw) => resolveId(raw, seen)))].filter((id): id is string => !!id);
+  const used = [...new Set([...(retrieved.full ?? retrieved.ids), ...recalled, ...cited])];
+  return { used, recalled, cited };
 }
 
 function publicTests(t: TestResult | null): ResultTests | null {

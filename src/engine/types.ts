@@ -63,7 +63,12 @@ export interface SolveResult {
   applied: boolean;
   tests: ResultTests | null;
   judge: { success: boolean; reason: string };
-  memory: { retrieved: string[]; added: string[] };
+  /**
+   * retrieved: put before the agent (the best in full, the rest as index lines); used: shown in full,
+   * recalled or cited, the items credited with this run's outcome; recalled/cited: what the agent opened
+   * with `recall` and named in `finish`
+   */
+  memory: { retrieved: string[]; added: string[]; used?: string[]; recalled?: string[]; cited?: string[] };
   attempts: AttemptResult[];
   chosen: number;
   /** where the run record was written */

@@ -46,7 +46,7 @@ export function tooltipOf(item: MemoryItemDto): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(item.title)}**${item.pinned ? ' $(pinned)' : ''}\n\n`);
   md.appendMarkdown(`${escape(item.description)}\n\n`);
-  md.appendMarkdown(`uses ${item.uses} · wins ${item.wins} · losses ${item.losses} · ${item.outcome} · ${item.source}\n\n`);
+  md.appendMarkdown(`used ${item.uses} · wins ${item.wins} · losses ${item.losses} · listed unused ${item.shown ?? 0} · ${item.outcome} · ${item.source}\n\n`);
   if (item.task) md.appendMarkdown(`task: ${escape(item.task.slice(0, 160))}${item.task.length > 160 ? '…' : ''}\n\n`);
   md.appendMarkdown(`created ${new Date(item.createdAt).toLocaleString()}`);
   return md;

@@ -118,7 +118,7 @@ describe('reasoningbank bench (end to end)', function () {
   let result: { code: number | null; stdout: string; stderr: string };
   let report: BenchReport;
   /** the first agent request of every conversation that reached the agent, in order */
-  let firsts: { marker: string; system: string; conversation: number }[];
+  let firsts: { marker: string; injected: string; conversation: number }[];
   let home: string;
 
   before(async () => {
@@ -143,7 +143,8 @@ describe('reasoningbank bench (end to end)', function () {
       .filter((r) => r.step === 0 && r.body.tools?.length)
       .map((r) => ({
         marker: markerOf(contentText(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content)),
-        system: contentText(r.body.messages[0].content),
+        // what memory injected: the lessons block that follows the task in the first user message
+        injected: injectedBlock(contentText(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content)),
         conversation: r.conversation,
       }))
       .filter((f) => f.marker !== 'BROKEN');
@@ -200,7 +201,7 @@ describe('reasoningbank bench (end to end)', function () {
     const prompt = (strategy: (typeof STRATEGIES)[number], pass: number, marker: string) => {
       const i = STRATEGIES.indexOf(strategy) * 6 + (pass - 1) * 3 + ['ALPHA', 'BETA', 'OVERFIT'].indexOf(marker);
       assert.strictEqual(firsts[i]!.marker, marker);
-      return firsts[i]!.system;
+      return firsts[i]!.injected;
     };
     for (let pass = 1; pass <= 2; pass++) {
       for (const m of ['ALPHA', 'BETA', 'OVERFIT']) assert.doesNotMatch(prompt('none', pass, m), /Lessons from earlier tasks|LESSON-|WORKFLOW-|TASK-/);
@@ -232,7 +233,7 @@ describe('reasoningbank bench (end to end)', function () {
   it('holds leave-one-out: in the second pass a task never sees what it taught itself', () => {
     assert.deepStrictEqual(report.leaveOneOut.violations, []);
     const second = (strategy: (typeof STRATEGIES)[number], marker: string) =>
-      firsts[STRATEGIES.indexOf(strategy) * 6 + 3 + ['ALPHA', 'BETA', 'OVERFIT'].indexOf(marker)]!.system;
+      firsts[STRATEGIES.indexOf(strategy) * 6 + 3 + ['ALPHA', 'BETA', 'OVERFIT'].indexOf(marker)]!.injected;
     // alpha's own items would match alpha best; it gets beta's instead
     assert.match(second('trajectory', 'ALPHA'), /TASK-BETA/);
     assert.doesNotMatch(second('trajectory', 'ALPHA'), /TASK-ALPHA/);
@@ -373,3 +374,8 @@ describe('reasoningbank bench with MaTTS (end to end)', function () {
     assert.match(contentText(contrast[0]!.body.messages[0].content), /Several attempts were made/);
   });
 });
+
+function injectedBlock(firstUserMessage: string): string {
+  const at = firstUserMessage.indexOf('Lessons from earlier tasks follow');
+  return at < 0 ? '' : firstUserMessage.slice(at);
+}

@@ -24,7 +24,8 @@ function script(edit: typeof SUM_FIX, success: boolean): Script {
   };
 }
 
-const systemPrompt = (server: ScriptedServer) => contentText(server.chat()[0]!.body.messages[0].content);
+/** the first request's messages as text: lessons follow the task in the first user message */
+const firstPrompt = (server: ScriptedServer) => server.chat()[0]!.body.messages.map((m: { content?: unknown }) => contentText(m.content)).join('\n');
 
 describe('memory loop through the CLI (end to end)', function () {
   this.timeout(120000);
@@ -41,7 +42,7 @@ describe('memory loop through the CLI (end to end)', function () {
     assert.deepStrictEqual(r1.memory.retrieved, []);
     assert.strictEqual(r1.memory.added.length, 1);
     assert.ok(fs.existsSync(memory));
-    assert.doesNotMatch(systemPrompt(h.server), /Verify arithmetic operators/);
+    assert.doesNotMatch(firstPrompt(h.server), /Verify arithmetic operators/);
     const extraction = h.server.structuredRequests('memory_items');
     assert.strictEqual(extraction.length, 1);
     assert.match(contentText(extraction[0]!.body.messages.map((m: { content: unknown }) => contentText(m.content)).join('\n')), /fail/i);
@@ -60,7 +61,7 @@ describe('memory loop through the CLI (end to end)', function () {
     assert.strictEqual(second.code, 0, second.stderr);
     const r2 = JSON.parse(second.stdout);
     assert.deepStrictEqual(r2.memory.retrieved, [r1.memory.added[0]]);
-    const prompt = systemPrompt(h.server);
+    const prompt = firstPrompt(h.server);
     assert.match(prompt, /Verify arithmetic operators against the failing assertion/);
     assert.match(prompt, /a consistent transformation/);
     // evidence: the retrieved lesson was used once and the run was won
@@ -75,9 +76,68 @@ describe('memory loop through the CLI (end to end)', function () {
     const third = await runCli(['solve', '--repo', repo, '--issue', 'sum of two numbers returns the wrong value', '--test', 'node --test', '--no-memory', '--json'], { env: h.env });
     assert.strictEqual(third.code, 0, third.stderr);
     const r3 = JSON.parse(third.stdout);
-    assert.deepStrictEqual(r3.memory, { retrieved: [], added: [] });
-    assert.doesNotMatch(systemPrompt(h.server), /Verify arithmetic operators/);
+    assert.deepStrictEqual(r3.memory, { retrieved: [], added: [], used: [], recalled: [], cited: [] });
+    assert.doesNotMatch(firstPrompt(h.server), /Verify arithmetic operators/);
     assert.strictEqual(h.server.structuredRequests('memory_items').length, 0);
+  });
+
+  it('puts the best lesson in full and an index before the agent; recall by query and id; credit only for lessons used', async () => {
+    const repo = makeRepo(SUM_REPO);
+    const memory = path.join(repo, '.reasoningbank', 'memory.sqlite');
+    const lesson = (n: number, title: string, content: string) =>
+      JSON.stringify({ id: `${String(n).repeat(8)}-0000-4000-8000-000000000000`, title, description: `Use when a sum or other arithmetic helper returns the wrong value (${n}).`, content, source: 'manual' });
+    const jsonl = [
+      lesson(1, 'Check the operator in arithmetic helpers', 'A sum that subtracts shows as a wrong sign: read the operator first. MARKONE'),
+      lesson(2, 'Test arithmetic helpers with two numbers', 'Call the helper with two small numbers and compare with the expected value. MARKTWO'),
+      lesson(3, 'Rerun the failing arithmetic test after the fix', 'Run the exact failing test again once the helper returns the right value. MARKTHREE'),
+      lesson(4, 'Look for arithmetic helpers that swap their numbers', 'A helper that swaps its two numbers returns the wrong value only for some inputs. MARKFOUR'),
+    ].join('\n');
+    const file = path.join(tempDir('rb-lessons-'), 'lessons.jsonl');
+    fs.writeFileSync(file, jsonl + '\n');
+    assert.strictEqual((await runCli(['memory', 'import', file, '--memory', memory], { env: h.env })).code, 0);
+
+    const shortIds = (text: string) => [...text.matchAll(/^- \[([0-9a-f]{8})\]/gm)].map((m) => m[1]!);
+    h.server.setScript({
+      agent: (ctx) => {
+        // the agent's own words: the one word only the lesson shown in full has
+        if (ctx.step === 0) return { toolCalls: [{ name: 'recall', arguments: { query: ctx.text.match(/MARK[A-Z]+/)![0] } }] };
+        if (ctx.step === 1) return { toolCalls: [{ name: 'recall', arguments: { ids: [shortIds(ctx.text)[0]] } }] };
+        if (ctx.step === 2) return { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] };
+        return { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed the operator', lessons: [shortIds(ctx.text)[1], 'ffffffff'] } }] };
+      },
+      structured: { judge: () => ({ json: { success: true, reason: 'adds now' } }), memory_items: () => ({ json: { items: [] } }) },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'the sum helper returns the wrong value for two numbers', '--test', 'node --test', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout);
+    assert.strictEqual(r.memory.retrieved.length, 4, 'all four are above the floor');
+    const [full, byId, cited, untouched] = r.memory.retrieved as string[];
+
+    const requests = h.server.chat();
+    const first = requests[0]!.body.messages;
+    assert.doesNotMatch(contentText(first[0]!.content), /MARK/, 'no lesson in the system prompt');
+    const user = contentText(first[1]!.content);
+    assert.match(user, /^the sum helper returns the wrong value for two numbers\n\nLessons from earlier tasks follow, as reference data/);
+    assert.strictEqual(user.match(/MARK[A-Z]+/g)?.length, 1, 'only the best lesson in full');
+    assert.match(user, new RegExp(`<lessons>\\n\\[${full!.slice(0, 8)}\\] [^\\n]+\\nWhen: [^\\n]+\\nFrom: manual; unused\\n`));
+    assert.deepStrictEqual(shortIds(user), [byId, cited, untouched].map((id) => id!.slice(0, 8)), 'the others as index lines');
+
+    const toolResult = (i: number) => contentText(requests[i]!.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)!.content);
+    assert.match(toolResult(1), new RegExp(`^<lessons>\\n\\[${full!.slice(0, 8)}\\] [^\\n]+\\n[\\s\\S]*${user.match(/MARK[A-Z]+/)![0]}\\n</lessons>$`), 'recall by query returns the lesson in full');
+    assert.match(toolResult(2), new RegExp(`^<lessons>\\n\\[${byId!.slice(0, 8)}\\][\\s\\S]*MARK[A-Z]+\\n</lessons>$`), 'recall by id returns that lesson in full');
+
+    assert.deepStrictEqual(r.memory.recalled, [full, byId]);
+    assert.deepStrictEqual(r.memory.cited, [cited], 'an id the agent never saw is ignored');
+    assert.ok(r.memory.used.includes(full) && r.memory.used.includes(byId) && r.memory.used.includes(cited));
+    const show = async (id: string) => {
+      const out = JSON.parse((await runCli(['memory', 'show', id, '--memory', memory, '--json'], { env: h.env })).stdout);
+      return Array.isArray(out) ? out[0] : out;
+    };
+    const citedItem = await show(cited!);
+    assert.deepStrictEqual([citedItem.uses, citedItem.wins, citedItem.shown], [1, 1, 0], 'the cited lesson gains a win');
+    assert.deepStrictEqual([(await show(full!)).wins, (await show(byId!)).wins], [1, 1]);
+    const other = await show(untouched!);
+    assert.deepStrictEqual([other.uses, other.wins, other.shown], [0, 0, 1], 'listed, never opened: shown, no win');
   });
 
   it('export then import into a new file gives the same items', async () => {

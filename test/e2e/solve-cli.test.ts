@@ -55,7 +55,7 @@ describe('CLI solve (end to end)', function () {
     assert.strictEqual(result.applied, true);
     assert.deepStrictEqual(result.tests, { command: 'node --test', exitCode: 0, passed: 1, failed: 0 });
     assert.strictEqual(result.judge.success, true);
-    assert.deepStrictEqual(Object.keys(result.memory).sort(), ['added', 'retrieved']);
+    assert.deepStrictEqual(Object.keys(result.memory).sort(), ['added', 'cited', 'recalled', 'retrieved', 'used']);
     assert.strictEqual(result.attempts.length, 1);
     assert.strictEqual(result.attempts[0].index, 0);
     assert.strictEqual(result.chosen, 0);

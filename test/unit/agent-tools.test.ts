@@ -17,8 +17,8 @@ describe('agent tools', () => {
     return dir;
   };
 
-  it('has exactly the seven public tools (docs/CLI.md, "Agent tools") with their arguments', () => {
-    assert.deepEqual(TOOL_NAMES, ['list_files', 'read_file', 'search', 'edit_file', 'write_file', 'run_command', 'finish']);
+  it('has exactly the eight public tools (docs/CLI.md, "Agent tools") with their arguments', () => {
+    assert.deepEqual(TOOL_NAMES, ['list_files', 'read_file', 'search', 'edit_file', 'write_file', 'run_command', 'recall', 'finish']);
     const params = Object.fromEntries(
       TOOL_SPECS.map((t) => {
         assert.equal(t.type, 'function');
@@ -33,7 +33,8 @@ describe('agent tools', () => {
       edit_file: { args: ['path', 'old_text', 'new_text'], required: ['path', 'old_text', 'new_text'] },
       write_file: { args: ['path', 'content'], required: ['path', 'content'] },
       run_command: { args: ['command', 'timeout_s'], required: ['command'] },
-      finish: { args: ['summary'], required: ['summary'] },
+      recall: { args: ['ids', 'query'], required: [] },
+      finish: { args: ['summary', 'lessons'], required: ['summary'] },
     });
   });
 
@@ -215,6 +216,30 @@ describe('agent tools', () => {
     assert.match((await call(ws, 'read_file', { path: 'a.txt', start_line: 'ten' })).output, /must be an integer/);
     assert.match((await call(ws, 'read_file', '[1,2]')).output, /must be a JSON object/);
     const finish = await call(ws, 'finish', { summary: 'all good' });
-    assert.deepEqual(finish, { output: 'Finished.', isError: false, finish: { summary: 'all good' } });
+    assert.deepEqual(finish, { output: 'Finished.', isError: false, finish: { summary: 'all good', lessons: [] } });
+    const cited = await call(ws, 'finish', { summary: 'done', lessons: ['abcd1234'] });
+    assert.deepEqual(cited.finish, { summary: 'done', lessons: ['abcd1234'] });
+    assert.deepEqual((await call(ws, 'finish', { summary: 'done', lessons: 'abcd1234' })).finish, { summary: 'done', lessons: ['abcd1234'] }, 'one id as a string');
+    assert.match((await call(ws, 'finish', { summary: 'done', lessons: [1, 2] })).output, /^Error: finish: "lessons" must be a list of strings/);
+  });
+
+  it('recall asks the memory layer by ids or query, and says so when there is no memory', async () => {
+    const ws = workspace(repo({ 'a.txt': 'a' }));
+    const none = await call(ws, 'recall', { query: 'dates off by one' });
+    assert.deepEqual(none, { output: 'No memory bank is in use for this run: there are no lessons to recall.', isError: false, recalled: [] });
+    const asked: unknown[] = [];
+    const context = {
+      recall: async (request: { ids?: string[]; query?: string }) => {
+        asked.push(request);
+        return { text: 'the lesson', ids: ['full-id-1'] };
+      },
+    };
+    const byId = await executeTool(ws, { name: 'recall', arguments: JSON.stringify({ ids: ['full-id'] }) }, undefined, context);
+    assert.deepEqual(byId, { output: 'the lesson', isError: false, recalled: ['full-id-1'] });
+    await executeTool(ws, { name: 'recall', arguments: JSON.stringify({ query: 'dates' }) }, undefined, context);
+    assert.deepEqual(asked, [{ ids: ['full-id'], query: undefined }, { ids: undefined, query: 'dates' }]);
+    const empty = await executeTool(ws, { name: 'recall', arguments: '{}' }, undefined, context);
+    assert.match(empty.output, /^Error: recall needs "ids" \(from the lessons index\) or a "query"/);
+    assert.equal(asked.length, 2);
   });
 });

@@ -16,7 +16,7 @@ function steps(n: number, outputChars = 50): TrajectoryStep[] {
 
 describe('agent trajectory summary', () => {
   it('shows thought, tool, arguments and result per step, and how the attempt ended', () => {
-    const outcome: AgentOutcome = { reason: 'finish', summary: 'fixed the sign', steps: 4, messages: [], trajectory: steps(4) };
+    const outcome: AgentOutcome = { reason: 'finish', summary: 'fixed the sign', steps: 4, messages: [], trajectory: steps(4), recalled: [], cited: [] };
     const text = summarizeTrajectory(outcome, 10_000);
     assert.match(text, /^Step 1:\n  thought: thinking about step 1\n  read_file\(\{"path":"f0.ts"\}\)\n  => out0 y+/);
     assert.match(text, /Step 4:[\s\S]*=> ERROR out3/);
@@ -24,7 +24,7 @@ describe('agent trajectory summary', () => {
   });
 
   it('fits any trajectory into maxChars, keeping its beginning and its end', () => {
-    const outcome: AgentOutcome = { reason: 'max-steps', summary: '', steps: 300, messages: [], trajectory: steps(300, 5000) };
+    const outcome: AgentOutcome = { reason: 'max-steps', summary: '', steps: 300, messages: [], trajectory: steps(300, 5000), recalled: [], cited: [] };
     for (const max of [500, 4000, 20000]) {
       const text = summarizeTrajectory(outcome, max);
       assert.ok(text.length <= max, `${text.length} > ${max}`);

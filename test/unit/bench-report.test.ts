@@ -66,7 +66,7 @@ describe('bench report', () => {
     assert.deepStrictEqual([rb.resolved, rb.errors], [5, 0]);
     assert.strictEqual(rb.meanSteps, (10 + 6 + 8 + 4 + 4 + 4) / 6);
     assert.strictEqual(rb.meanStepsResolved, (6 + 8 + 4 + 4 + 4) / 5);
-    assert.deepStrictEqual(rb.memory, { retrieved: 6, added: 4, runsWithRetrieval: 5 });
+    assert.deepStrictEqual(rb.memory, { retrieved: 6, added: 4, runsWithRetrieval: 5, recalled: 0, cited: 0 });
     assert.strictEqual(rb.tokens.total, 5 * 1100 + 2200);
   });
 
@@ -87,6 +87,15 @@ describe('bench report', () => {
     assert.deepStrictEqual(leaveOneOutAudit(RUNS).violations, [], 'a1 came back to t3, but t3 only merged into it');
     const bad = [...RUNS, run('reasoningbank', 3, 0, 'resolved', { retrieved: ['a2', 'b1'] })];
     assert.deepStrictEqual(leaveOneOutAudit(bad).violations, [{ strategy: 'reasoningbank', task: 't1', pass: 3, ids: ['a2'] }]);
+    const recalledOwn = [...RUNS, run('reasoningbank', 3, 0, 'resolved', { retrieved: ['b1'], recalled: ['a2'] })];
+    assert.deepStrictEqual(leaveOneOutAudit(recalledOwn).violations, [{ strategy: 'reasoningbank', task: 't1', pass: 3, ids: ['a2'] }], 'recall counts too');
+  });
+
+  it('reports lessons shown, recalled and cited per run for each memory strategy', () => {
+    const runs = RUNS.map((r) => (r.strategy === 'reasoningbank' && r.pass === 1 ? { ...r, recalled: ['x'], cited: ['x', 'y'] } : r));
+    const report = buildReport(runs, META);
+    assert.deepStrictEqual([report.strategies[1]!.memory.recalled, report.strategies[1]!.memory.cited], [3, 6]);
+    assert.match(renderMarkdown(report), /Lessons per run \(shown \/ recalled \/ cited\): reasoningbank 1\.0 \/ 0\.5 \/ 1\.0\./);
   });
 
   it('builds the report with differences only where none ran', () => {

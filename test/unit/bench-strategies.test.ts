@@ -173,10 +173,14 @@ describe('bench strategies', () => {
         { outcome: 'success', source: 'single', task: TASK_A },
       );
       assert.deepStrictEqual((await rb.lessonMemory.retrieve(TASK_A, { k: 3 })).ids, []);
+      const ownId = (await (rb.lessonMemory as ReasoningBankMemory).bank.list())[0]!.id;
+      // the agent's recall cannot reach it either, by id or by its own words
+      assert.deepStrictEqual((await rb.lessonMemory.recall!({ ids: [ownId], query: 'Subtract one from 1-based page numbers before multiplying offsets' })).ids, []);
       rb.close();
       const other = await memoryForTask('reasoningbank', { memoryDir: dir, task: TASK_B, model, onWarn: () => {} });
       assert.ok(!other.noMemory);
       assert.strictEqual((await other.lessonMemory.retrieve(TASK_B, { k: 3 })).ids.length, 1);
+      assert.deepStrictEqual((await other.lessonMemory.recall!({ ids: [ownId.slice(0, 8)] })).ids, [ownId]);
       other.close();
       const traj = await memoryForTask('trajectory', { memoryDir: dir, task: TASK_A, model, onWarn: () => {} });
       assert.ok(!traj.noMemory && traj.lessonMemory instanceof TrajectoryMemory);

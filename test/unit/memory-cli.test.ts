@@ -75,6 +75,7 @@ describe('reasoningbank memory (CLI, in-process)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.startsWith(item!.title));
     assert.match(r.stdout, new RegExp(`id:\\s+${item!.id}`));
+    assert.match(r.stdout, /evidence: used 0×, 0 resolved, 0 unresolved; listed without being used 0×/);
     assert.deepEqual(JSON.parse((await cli('show', item!.id, '--json')).stdout), item);
 
     const missing = await cli('show', 'nope-nope');

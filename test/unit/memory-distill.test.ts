@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { type EngineError } from '../../src/engine/errors';
 import { OpenAIChatModel, resolveLlmSettings } from '../../src/engine/llm/openai-model';
-import { distillLessons, lessonsSchema, renderLessons, type DistillInput } from '../../src/engine/memory';
+import { distillLessons, lessonsSchema, type DistillInput, type LessonDraft, type MemoryItem } from '../../src/engine/memory';
+import { renderFullLessons, renderLessonIndex } from '../../src/engine/memory/lesson-index';
 import { toStrictJsonSchema } from '../../src/engine/llm/structured';
 import { ScriptedServer, contentText } from '../fixtures/scripted-server';
 
@@ -78,14 +79,18 @@ describe('memory distillation', () => {
     assert.equal(json.properties.items.maxItems, 5);
   });
 
-  it('renders lessons with title, description and content, asks to weigh each, and caps a huge one', () => {
-    assert.equal(renderLessons([]), '');
-    const text = renderLessons([ITEMS[0]!, { title: 'Huge', description: 'When huge.', content: 'word '.repeat(2000) }]);
-    assert.match(text, /1\. \*\*Check slice bounds at page edges\*\* — Use when paginated results repeat or skip rows\.\n {3}Compare two consecutive pages/);
-    assert.match(text, /2\. \*\*Huge\*\*/);
-    assert.match(text, /weigh each lesson explicitly/i);
-    assert.match(text, /may not apply/i);
-    const huge = text.split('\n').find((l) => l.includes('word word'))!;
-    assert.ok(huge.length < 800, `a lesson stays near 200 tokens (${huge.length} chars)`);
+  it('renders the best lesson in full and the others as index lines with provenance and evidence, capping a huge one', () => {
+    assert.equal(renderLessonIndex([]), '');
+    const item = (id: string, d: LessonDraft, extra: Partial<MemoryItem> = {}) => ({ id, ...d, source: 'single' as const, uses: 0, wins: 0, losses: 0, ...extra });
+    const text = renderLessonIndex([
+      item('aaaaaaaa-1111', ITEMS[0]!, { uses: 3, wins: 2, losses: 1 }),
+      item('bbbbbbbb-2222', { title: 'Huge', description: 'When huge.', content: 'word '.repeat(2000) }, { source: 'import' }),
+      item('cccccccc-3333', { title: 'Typed in', description: 'When typing.\nNew line here', content: 'never shown in the index' }, { source: 'manual' }),
+    ]);
+    assert.match(text, /^\[aaaaaaaa\] Check slice bounds at page edges\nWhen: Use when paginated results repeat or skip rows\.\nFrom: distilled here; won 2, lost 1 of 3\nCompare two consecutive pages/);
+    assert.match(text, /\n- \[bbbbbbbb\] Huge — When huge\. \(imported; unused\)\n- \[cccccccc\] Typed in — When typing\. New line here \(manual; unused\)$/);
+    assert.doesNotMatch(text, /word word|never shown/, 'index lines carry no content');
+    const full = renderFullLessons([item('bbbbbbbb-2222', { title: 'Huge', description: 'When huge.', content: 'word '.repeat(2000) })]);
+    assert.ok(full.length < 900, `a lesson in full stays near 200 tokens (${full.length} chars)`);
   });
 });

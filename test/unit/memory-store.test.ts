@@ -143,12 +143,12 @@ describe('memory store', () => {
     assert.equal(item!.id, 'old-1');
     assert.deepEqual(item!.lineage, []);
     assert.equal(item!.kind, 'lesson');
-    assert.deepEqual([item!.uses, item!.wins, item!.losses], [4, 3, 1]);
+    assert.deepEqual([item!.uses, item!.wins, item!.losses, item!.shown], [4, 3, 1, 0], 'old evidence kept, nothing shown yet');
     assert.equal((await bank.retrieve('calendar dates shift a day, compare time zones')).items[0]?.id, 'old-1', 'the v1 full-text index still works');
     assert.ok(fs.readFileSync(file).equals(before), 'reading does not rewrite the file');
 
     await bank.delete('old-1');
-    assert.equal(await pragma(file, 'user_version'), 2);
+    assert.equal(await pragma(file, 'user_version'), SCHEMA_VERSION);
     assert.ok((await tables(file)).includes('tombstones'));
     await bank.addManual(lesson('New', 'Content.'));
     assert.deepEqual((await bank.list()).map((i) => i.title), ['New']);

@@ -13,7 +13,8 @@ import type { AssistantReply, ChatMessage, ChatModel, ToolCall } from '../llm/mo
 import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
 import { executeTool, TOOL_SPECS, type ToolOutcome } from './tools';
-import type { AgentOutcome, StopReason, TrajectoryStep } from './types';
+import { lessonsBlock, recalledBlock } from './lesson-data';
+import type { AgentOutcome, RecallTool, StopReason, TrajectoryStep } from './types';
 import type { Workspace } from './confined-worktree';
 import { DEFAULT_CONTEXT_BUDGET_CHARS, elideOldObservations } from './context-budget';
 
@@ -21,8 +22,10 @@ export interface RunAgentOptions {
   model: ChatModel;
   workspace: Workspace;
   task: string;
-  /** the memory layer's lessons text, injected verbatim; absent or blank = no lessons section */
+  /** the memory layer's lessons text, given after the task as delimited data; absent or blank = no lessons block */
   lessons?: string;
+  /** the `recall` tool's source of lessons; absent: recall says there is no memory bank */
+  recall?: RecallTool;
   /** steps of this call */
   maxSteps: number;
   signal?: AbortSignal;
@@ -43,15 +46,16 @@ export interface RunAgentOptions {
 export const MAX_OBSERVATION_CHARS = 10_000;
 const EVENT_OUTPUT_CHARS = 2_000;
 
-export function buildSystemPrompt(lessons?: string): string {
-  const section = lessons?.trim() ? renderPrompt('agent-lessons', { lessons: lessons.trim() }) : '';
-  return renderPrompt('agent', { lessons: section });
+/** The fixed system prompt: the same for every task, lessons or not (they go in the first user message). */
+export function buildSystemPrompt(): string {
+  return renderPrompt('agent', {});
 }
 
 export function initialMessages(task: string, lessons?: string): ChatMessage[] {
+  const block = lessonsBlock(lessons);
   return [
-    { role: 'system', content: buildSystemPrompt(lessons) },
-    { role: 'user', content: task },
+    { role: 'system', content: buildSystemPrompt() },
+    { role: 'user', content: block ? `${task}\n\n${block}` : task },
   ];
 }
 
@@ -76,6 +80,8 @@ class Agent {
   private readonly budget: number;
   private lastThought = '';
   private saveFailed = false;
+  private readonly recalled = new Set<string>();
+  private cited: string[] = [];
 
   constructor(private readonly opts: RunAgentOptions) {
     this.messages = opts.messages ? [...opts.messages] : initialMessages(opts.task, opts.lessons);
@@ -157,7 +163,11 @@ class Agent {
         output: truncateMiddle(output, EVENT_OUTPUT_CHARS),
         isError: result.isError,
       });
-      if (result.finish && finish === undefined) finish = result.finish.summary;
+      for (const id of result.recalled ?? []) this.recalled.add(id);
+      if (result.finish && finish === undefined) {
+        finish = result.finish.summary;
+        this.cited = result.finish.lessons;
+      }
     }
     throwIfAborted(this.opts.signal);
     if (finish !== undefined) throw new Stop('finish', finish);
@@ -167,7 +177,13 @@ class Agent {
     // after a cancel, every remaining call still gets an answer, or the conversation could not be continued
     if (this.opts.signal?.aborted) return { output: 'Error: cancelled before this call ran', isError: true };
     this.emit({ type: 'tool-call', step, id: call.id, name: call.name, args: call.arguments });
-    return executeTool(this.opts.workspace, call, this.opts.signal);
+    const recall = this.opts.recall;
+    // recalled lessons are data like those of the first message: the same delimiters and escaping
+    const asData: RecallTool | undefined = recall && (async (request, signal) => {
+      const found = await recall(request, signal);
+      return { ...found, text: recalledBlock(found.text) };
+    });
+    return executeTool(this.opts.workspace, call, this.opts.signal, { recall: asData });
   }
 
   private asStop(err: unknown): Stop {
@@ -184,6 +200,8 @@ class Agent {
       steps: this.trajectory.length,
       messages: this.messages,
       trajectory: this.trajectory,
+      recalled: [...this.recalled],
+      cited: this.cited,
       ...(stop.error !== undefined ? { error: stop.error } : {}),
     };
   }

@@ -1,5 +1,5 @@
 /**
- * The agent's seven tools (names and arguments are public, see docs/ARCHITECTURE.md, "Public contracts"): their schemas as sent to the
+ * The agent's eight tools (names and arguments are public: docs/CLI.md, "Agent tools"): their schemas as sent to the
  * model, and one entry point that runs a tool call. Whatever goes wrong with a call — bad JSON, an
  * unknown tool, a missing argument, a refused path, a failing file operation — comes back as an
  * observation starting with "Error:", never as an exception, so the model can correct itself.
@@ -12,8 +12,9 @@ import { listFiles, readFile, writeFile } from './tools/files';
 import { editFile } from './tools/edit';
 import { search } from './tools/search';
 import { runCommandTool } from './tools/command';
+import type { RecallTool } from './types';
 
-type Param = { type: 'string' | 'integer'; description?: string };
+type Param = { type: 'string' | 'integer'; description?: string } | { type: 'array'; items: { type: 'string' }; description?: string };
 
 function tool(name: string, description: string, params: Record<string, Param>, required: string[]): ToolSpec {
   return { type: 'function', function: { name, description, parameters: { type: 'object', properties: params, required } } };
@@ -52,7 +53,18 @@ export const TOOL_SPECS: ToolSpec[] = [
     { command: { type: 'string' }, timeout_s: { type: 'integer', description: 'default 120, max 600' } },
     ['command'],
   ),
-  tool('finish', 'End the task: summarize what you changed and why, or why it cannot be done.', { summary: { type: 'string' } }, ['summary']),
+  tool(
+    'recall',
+    'Lessons from earlier tasks in full: by id from the lessons index, or by a query in your own words.',
+    { ids: { type: 'array', items: { type: 'string' } }, query: { type: 'string' } },
+    [],
+  ),
+  tool(
+    'finish',
+    'End the task: summarize what you changed and why, or why it cannot be done.',
+    { summary: { type: 'string' }, lessons: { type: 'array', items: { type: 'string' }, description: 'ids of lessons you applied' } },
+    ['summary'],
+  ),
 ];
 
 export const TOOL_NAMES = TOOL_SPECS.map((t) => (t.type === 'function' ? t.function.name : ''));
@@ -60,16 +72,29 @@ export const TOOL_NAMES = TOOL_SPECS.map((t) => (t.type === 'function' ? t.funct
 export interface ToolOutcome {
   output: string;
   isError: boolean;
-  /** set by `finish`: the attempt ends after this reply's other calls */
-  finish?: { summary: string };
+  /** set by `finish`: the attempt ends after this reply's other calls; `lessons`: the ids the agent cited */
+  finish?: { summary: string; lessons: string[] };
+  /** set by `recall`: full ids of the lessons it returned */
+  recalled?: string[];
+}
+
+/** What the tools reach beyond the worktree: the memory layer's recall, when there is one. */
+export interface ToolContext {
+  recall?: RecallTool;
 }
 
 /** Runs one tool call from the model; never throws (a cancelled command comes back as "[cancelled]"). */
-export async function executeTool(ws: Workspace, call: Pick<ToolCall, 'name' | 'arguments'>, signal?: AbortSignal): Promise<ToolOutcome> {
+export async function executeTool(
+  ws: Workspace,
+  call: Pick<ToolCall, 'name' | 'arguments'>,
+  signal?: AbortSignal,
+  context: ToolContext = {},
+): Promise<ToolOutcome> {
   try {
     const args = parseArguments(call);
+    if (call.name === 'recall') return await recall(context, args, signal);
     const output = await dispatch(ws, call.name, args, signal);
-    if (call.name === 'finish') return { output, isError: false, finish: { summary: String(args.summary) } };
+    if (call.name === 'finish') return { output, isError: false, finish: { summary: String(args.summary), lessons: (args.lessons as string[] | undefined) ?? [] } };
     return { output, isError: false };
   } catch (err) {
     const message = err instanceof ToolError ? err.message : `${call.name} failed: ${errorMessage(err)}`;
@@ -77,7 +102,16 @@ export async function executeTool(ws: Workspace, call: Pick<ToolCall, 'name' | '
   }
 }
 
-type Args = Record<string, string | number | undefined>;
+type Args = Record<string, string | number | string[] | undefined>;
+
+async function recall(context: ToolContext, args: Args, signal?: AbortSignal): Promise<ToolOutcome> {
+  if (!context.recall) return { output: 'No memory bank is in use for this run: there are no lessons to recall.', isError: false, recalled: [] };
+  const ids = args.ids as string[] | undefined;
+  const query = args.query as string | undefined;
+  if (!ids?.length && !query?.trim()) throw new ToolError('recall needs "ids" (from the lessons index) or a "query".');
+  const found = await context.recall({ ids, query }, signal);
+  return { output: found.text, isError: false, recalled: found.ids };
+}
 
 function dispatch(ws: Workspace, name: string, a: Args, signal?: AbortSignal): Promise<string> | string {
   const s = (k: string) => a[k] as string;
@@ -132,7 +166,13 @@ function parseArguments(call: Pick<ToolCall, 'name' | 'arguments'>): Args {
       }
       continue;
     }
-    if (param.type === 'integer') {
+    if (param.type === 'array') {
+      const list = typeof value === 'string' ? [value] : value;
+      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
+        throw new ToolError(`${call.name}: "${key}" must be a list of strings, got ${JSON.stringify(value).slice(0, 100)}.`);
+      }
+      args[key] = list.slice(0, 20);
+    } else if (param.type === 'integer') {
       const num = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof num !== 'number' || !Number.isFinite(num)) throw new ToolError(`${call.name}: "${key}" must be an integer, got ${JSON.stringify(value)}.`);
       args[key] = Math.trunc(num);

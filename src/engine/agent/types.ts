@@ -1,6 +1,10 @@
 /** The agent loop's inputs and outputs (see loop.ts). */
 import type { ChatMessage } from '../llm/model';
 import type { TokenUsage } from '../types';
+import type { RecallRequest, Recalled } from '../lesson-memory';
+
+/** The memory layer's recall, as the agent's `recall` tool calls it. */
+export type RecallTool = (request: RecallRequest, signal?: AbortSignal) => Promise<Recalled>;
 
 export interface TrajectoryStep {
   step: number;
@@ -22,6 +26,10 @@ export interface AgentOutcome {
   /** the whole conversation, so sequential refinement can continue it */
   messages: ChatMessage[];
   trajectory: TrajectoryStep[];
+  /** full ids of the lessons `recall` returned in this call */
+  recalled: string[];
+  /** ids (full or short, as the agent wrote them) of the lessons it cited in `finish` */
+  cited: string[];
   error?: string;
 }
 

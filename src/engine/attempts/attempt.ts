@@ -8,7 +8,7 @@ import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
 import type { AttemptMaterial } from '../lesson-memory';
 import type { AttemptStatus, TestResult, TokenUsage, Verdict } from '../types';
-import type { AgentOutcome, CommandApprover, TrajectoryStep } from '../agent/types';
+import type { AgentOutcome, CommandApprover, RecallTool, TrajectoryStep } from '../agent/types';
 import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
@@ -26,6 +26,8 @@ export interface AttemptContext {
   runDir: string;
   task: string;
   lessons: string;
+  /** the memory layer's recall for the agent's `recall` tool; absent: nothing to recall */
+  recall?: RecallTool;
   testCommand: string | null;
   maxSteps: number;
   model: ChatModel;
@@ -62,6 +64,8 @@ export interface OpenAttempt {
   workspace: Workspace;
   model: ChatModel;
   trajectoryFile: string;
+  /** lessons the agent recalled or cited, over every round of this attempt */
+  lessons: { recalled: Set<string>; cited: Set<string> };
 }
 
 export async function openAttempt(ctx: AttemptContext, index: number): Promise<OpenAttempt> {
@@ -81,6 +85,7 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     workspace,
     model: ctx.model.child(),
     trajectoryFile: path.join(ctx.runDir, `attempt-${index}.trajectory.jsonl`),
+    lessons: { recalled: new Set(), cited: new Set() },
   };
 }
 
@@ -97,16 +102,17 @@ export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 
 }
 
 /** The agent at work in an opened attempt; `more` continues a conversation (sequential refinement). */
-export function agentIn(
+export async function agentIn(
   ctx: AttemptContext,
   open: OpenAttempt,
   more: { messages?: ChatMessage[]; startStep?: number; maxSteps?: number } = {},
 ): Promise<AgentOutcome> {
-  return runAgent({
+  const outcome = await runAgent({
     model: open.model,
     workspace: open.workspace,
     task: ctx.task,
     lessons: ctx.lessons,
+    recall: ctx.recall,
     maxSteps: more.maxSteps ?? ctx.maxSteps,
     signal: ctx.signal,
     events: ctx.events,
@@ -116,6 +122,9 @@ export function agentIn(
     messages: more.messages,
     startStep: more.startStep,
   });
+  for (const id of outcome.recalled) open.lessons.recalled.add(id);
+  for (const id of outcome.cited) open.lessons.cited.add(id);
+  return outcome;
 }
 
 /** Patch, tests, judge: the tests decide where they ran; the LLM judge explains (or decides without tests). */
@@ -185,6 +194,8 @@ export function finishedRun(
       trajectory: summarizeTrajectory(whole.trajectory, 8000),
       tests: judged.after,
       ...(whole.rounds ? { rounds: whole.rounds } : {}),
+      recalled: [...open.lessons.recalled],
+      cited: [...open.lessons.cited],
     },
     status,
     tokens: open.model.usage,

@@ -8,16 +8,17 @@ import { randomUUID } from 'crypto';
 import * as path from 'path';
 import type { Database } from 'sql.js';
 import { badInput, throwIfAborted } from '../errors';
-import type { ChatModel } from '../llm/model';
+import type { Embedder } from './embeddings';
 import { fnv1a } from '../text';
 import { BankFile } from './bank-file';
-import { creditRetrieved, enforceCap } from './curation';
+import { creditRun, enforceCap, evidenceWeight } from './curation';
 import { ItemEmbeddings } from './embeddings';
 import { itemToJsonLine, parseJsonl } from './jsonl';
 import { LexicalIndex } from './lexical';
+import { SHORT_ID_CHARS, idKey } from './lesson-index';
 import { type RankFilter, lexicalRank } from './ranking';
 import { redact } from './redact';
-import { getItemRow, insertItem, insertRun, publicItem, selectItems, selectRuns, type ItemRow } from './rows';
+import { getItemRow, insertItem, insertRun, publicItem, selectItems, selectRuns, usedAndShown, type ItemRow } from './rows';
 import { loadSqlJs } from './sqlite';
 import type { AddedItem, ItemKind, LessonDraft, MemoryItem, Outcome, Retrieval, RetrievedItem, RunRecord, Source, StoredRun } from './types';
 import { rrf, tokenCosine } from './vectors';
@@ -40,8 +41,8 @@ export const DUPLICATE_LEXICAL = 0.75;
 export const DUPLICATE_EMBEDDING = 0.92;
 
 export interface OpenOptions {
-  /** serves embeddings for hybrid retrieval (model.embed); null or absent: lexical only */
-  model?: ChatModel | null;
+  /** serves embeddings for hybrid retrieval (the chat model's endpoint, or an embedded model); null or absent: lexical only */
+  model?: Embedder | null;
   onWarn?: (message: string) => void;
   /** never writes: browsing, read-only CLI commands; computed embeddings stay in memory */
   readOnly?: boolean;
@@ -108,7 +109,7 @@ function newItem(
 
 export class MemoryBank {
   private readonly store: BankFile;
-  private readonly model: ChatModel | null;
+  private readonly model: Embedder | null;
   private readonly onWarn: (message: string) => void;
   private readonly readOnly: boolean;
   private readonly maxItems: number;
@@ -167,12 +168,13 @@ export class MemoryBank {
     };
     const eligible = [...fused.entries()]
       .filter(([id]) => relevant(id))
-      .sort((a, b) => b[1] - a[1] || (lex.get(b[0])?.bm25 ?? 0) - (lex.get(a[0])?.bm25 ?? 0));
+      .map(([id, fusedScore]) => ({ id, row: getItemRow(db, id), fusedScore }))
+      .filter((e): e is { id: string; row: ItemRow; fusedScore: number } => !!e.row && !e.row.archived) // archived or deleted meanwhile
+      .map((e) => ({ ...e, score: e.fusedScore * evidenceWeight(e.row) }))
+      .sort((a, b) => b.score - a.score || (lex.get(b.id)?.bm25 ?? 0) - (lex.get(a.id)?.bm25 ?? 0));
     const items: RetrievedItem[] = [];
-    for (const [id, score] of eligible) {
+    for (const { id, row, score } of eligible) {
       if (items.length >= k) break;
-      const row = getItemRow(db, id);
-      if (!row || row.archived) continue; // archived or deleted meanwhile
       const l = lex.get(id);
       items.push({
         ...publicItem(row),
@@ -204,6 +206,22 @@ export class MemoryBank {
   async get(id: string): Promise<MemoryItem | null> {
     const row = getItemRow(await this.store.read(), id);
     return row ? publicItem(row) : null;
+  }
+
+  /**
+   * An active lesson by full id or by a unique prefix of at least SHORT_ID_CHARS (the index shows short ids);
+   * null when there is none, the prefix is ambiguous, or it came from the excluded task (leave-one-out).
+   */
+  async findLesson(idOrPrefix: string, opts: { excludeTaskHash?: string } = {}): Promise<MemoryItem | null> {
+    const key = idKey(idOrPrefix);
+    if (key.length < SHORT_ID_CHARS) return null;
+    const rows = selectItems(
+      await this.store.read(),
+      `WHERE archived = 0 AND kind = 'lesson' AND task_hash <> ? AND (id = ? OR substr(id, 1, ?) = ?) LIMIT 2`,
+      [opts.excludeTaskHash ?? '\u0000', key, key.length, key],
+    );
+    const exact = rows.find((r) => r.id === key);
+    return exact ? publicItem(exact) : rows.length === 1 ? publicItem(rows[0]!) : null;
   }
 
   async runs(): Promise<StoredRun[]> {
@@ -266,13 +284,15 @@ export class MemoryBank {
   }
 
   /**
-   * Evidence from a finished run: every retrieved item gets uses+1 and wins+1 (resolved) or losses+1
-   * (unresolved); an item that keeps losing is archived (pinned ones never).
+   * Evidence from a finished run: every item it used gets uses+1 and wins+1 (resolved) or losses+1
+   * (unresolved); items only listed in the index get shown+1; an item that keeps losing is archived
+   * (pinned ones never).
    */
   async recordRun(run: RunRecord): Promise<void> {
+    const { used, shown } = usedAndShown(run);
     await this.store.mutate((db) => {
       insertRun(db, { ...run, task: redact(run.task) }, taskHash(run.task), new Date().toISOString());
-      creditRetrieved(db, run.retrieved, run.status);
+      creditRun(db, used, shown, run.status);
       enforceCap(db, this.maxItems);
     });
   }

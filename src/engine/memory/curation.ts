@@ -1,5 +1,6 @@
 /**
- * The bank's evidence rules: a retrieved item is credited with the run's outcome; an item that keeps losing
+ * The bank's evidence rules: an item the run used (shown in full, recalled, or cited) is credited with the
+ * run's outcome, one that was only listed in the agent's index counts as shown; an item that keeps losing
  * is archived so a harmful lesson stops being retrieved; a size cap archives the least useful first.
  * Pinned items are never archived by these rules, and nothing is deleted.
  */
@@ -9,10 +10,11 @@ import type { Database } from 'sql.js';
 export const ARCHIVE_MIN_LOSSES = 3;
 export const ARCHIVE_LOSS_RATIO = 3;
 
-export function creditRetrieved(db: Database, ids: string[], status: 'resolved' | 'unresolved' | 'error'): void {
+export function creditRun(db: Database, used: string[], shown: string[], status: 'resolved' | 'unresolved' | 'error'): void {
+  for (const id of new Set(shown)) db.run('UPDATE items SET shown = shown + 1 WHERE id = ?', [id]);
   const win = status === 'resolved' ? 1 : 0;
   const loss = status === 'unresolved' ? 1 : 0;
-  for (const id of new Set(ids)) {
+  for (const id of new Set(used)) {
     db.run('UPDATE items SET uses = uses + 1, wins = wins + ?, losses = losses + ? WHERE id = ?', [win, loss, id]);
     db.run(`UPDATE items SET archived = 1 WHERE id = ? AND pinned = 0 AND archived = 0 AND losses >= ? AND losses >= ? * wins`, [
       id,
@@ -20,6 +22,14 @@ export function creditRetrieved(db: Database, ids: string[], status: 'resolved' 
       ARCHIVE_LOSS_RATIO,
     ]);
   }
+}
+
+/**
+ * How evidence moves an item in the ranking: its fused score times 0.8..1.2 by its smoothed win rate over the
+ * runs that used it (1.0 with no evidence), so a proven lesson wins a close call and a losing one drops back.
+ */
+export function evidenceWeight(item: { wins: number; losses: number }): number {
+  return 0.8 + 0.4 * ((item.wins + 1) / (item.wins + item.losses + 2));
 }
 
 /** Size cap: archive the least useful active items (lowest smoothed win rate, then oldest); never `keep`. */

@@ -1,5 +1,5 @@
 /**
- * Distillation (after an attempt) and rendering (before one). One structured call per judged attempt, with a
+ * Distillation after an attempt (rendering before one is lesson-index.ts). One structured call per judged attempt, with a
  * prompt chosen by the verdict; the items are exactly {title, description, content}. Whether a lesson is
  * generic enough is asked of the model in the prompt, never decided by keyword filters here.
  */
@@ -8,7 +8,7 @@ import type { ChatModel } from '../llm/model';
 import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
 import { redact } from './redact';
-import type { LessonDraft, MemoryItem } from './types';
+import type { LessonDraft } from './types';
 
 export const LESSONS_SCHEMA_NAME = 'memory_items';
 export const MAX_DISTILLED_ITEMS = 3;
@@ -54,26 +54,4 @@ export async function distillLessons(model: ChatModel, input: DistillInput): Pro
     .map((i) => ({ title: i.title.trim(), description: i.description.trim(), content: i.content.trim() }))
     .filter((i) => i.title && i.content)
     .slice(0, MAX_DISTILLED_ITEMS);
-}
-
-/** ~200 tokens per lesson at about 4 characters a token. */
-const LESSON_CHARS = { title: 120, description: 240, content: 440 };
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
-}
-
-/**
- * The lessons as injected into the agent's system prompt. The agent's `agent-lessons.md` template supplies
- * the "Lessons from earlier tasks" heading; this is its body: each lesson with title, description and
- * content, and the instruction to weigh each one explicitly because a lesson may not apply.
- */
-export function renderLessons(items: Pick<MemoryItem, 'title' | 'description' | 'content'>[]): string {
-  if (items.length === 0) return '';
-  const lines = items.map(
-    (item, i) =>
-      `${i + 1}. **${clip(item.title, LESSON_CHARS.title)}** — ${clip(item.description, LESSON_CHARS.description)}\n   ${clip(item.content, LESSON_CHARS.content)}`,
-  );
-  return `${lines.join('\n')}\n\nBefore acting, weigh each lesson explicitly: say whether it applies to this task and why. A lesson may not apply; then ignore it.`;
 }

@@ -17,6 +17,9 @@ import { dot, fromBlob, normalize, toBlob } from './vectors';
 const EMBED_BATCH = 64;
 const EMBED_TEXT_CHARS = 4_000;
 
+/** What the bank needs of a model: a ChatModel whose endpoint serves embeddings, or an embedded model. */
+export type Embedder = Pick<ChatModel, 'embed' | 'embeddingModel'>;
+
 type Embeddable = Pick<MemoryItem, 'title' | 'description' | 'content' | 'task'>;
 
 function embeddingText(item: Embeddable): string {
@@ -41,7 +44,7 @@ export class ItemEmbeddings {
 
   constructor(
     private readonly store: BankFile,
-    private readonly model: ChatModel | null,
+    private readonly model: Embedder | null,
     private readonly readOnly: boolean,
     private readonly onWarn: (message: string) => void,
   ) {}

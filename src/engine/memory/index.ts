@@ -13,6 +13,6 @@ export {
   type AddMeta,
   type ItemPatch,
 } from './bank';
-export { distillLessons, renderLessons, lessonsSchema, LESSONS_SCHEMA_NAME, MAX_DISTILLED_ITEMS, type DistillInput } from './distill';
+export { distillLessons, lessonsSchema, LESSONS_SCHEMA_NAME, MAX_DISTILLED_ITEMS, type DistillInput } from './distill';
 export { redact } from './redact';
 export { SCHEMA_VERSION } from './schema';

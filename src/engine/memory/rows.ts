@@ -3,7 +3,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ItemKind, MemoryItem, Outcome, RunRecord, Source, StoredRun } from './types';
 
 export const ITEM_COLUMNS =
-  'seq, id, title, description, content, outcome, source, task, task_hash, created_at, updated_at, uses, wins, losses, pinned, archived, lineage, kind';
+  'seq, id, title, description, content, outcome, source, task, task_hash, created_at, updated_at, uses, wins, losses, pinned, archived, lineage, kind, shown';
 
 export interface ItemRow extends MemoryItem {
   seq: number;
@@ -40,6 +40,7 @@ export function rowToItem(r: SqlValue[]): ItemRow {
     archived: Number(r[15]) !== 0,
     lineage: parseLineage(r[16]),
     kind: String(r[17]) as ItemKind,
+    shown: Number(r[18] ?? 0),
   };
 }
 
@@ -75,8 +76,8 @@ export function insertItem(db: Database, item: MemoryItem): void {
   let stmt = insertStatements.get(db);
   if (!stmt) {
     stmt = db.prepare(
-      `INSERT INTO items (id, title, description, content, outcome, source, task, task_hash, created_at, updated_at, uses, wins, losses, pinned, archived, lineage, kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO items (id, title, description, content, outcome, source, task, task_hash, created_at, updated_at, uses, wins, losses, pinned, archived, lineage, kind, shown)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     insertStatements.set(db, stmt);
   }
@@ -98,20 +99,41 @@ export function insertItem(db: Database, item: MemoryItem): void {
     item.archived ? 1 : 0,
     JSON.stringify(item.lineage),
     item.kind ?? 'lesson',
+    item.shown ?? 0,
   ]);
 }
 
+/** Which retrieved items a run used and which it only showed (a record without `used` used them all). */
+export function usedAndShown(run: RunRecord): { used: string[]; shown: string[] } {
+  const used = [...new Set(run.used ?? run.retrieved)];
+  return { used, shown: [...new Set(run.retrieved)].filter((id) => !used.includes(id)) };
+}
+
 export function insertRun(db: Database, run: RunRecord, taskHash: string, createdAt: string): void {
+  const { used, shown } = usedAndShown(run);
   db.run(
-    `INSERT OR REPLACE INTO runs (run_id, task, task_hash, status, steps, prompt_tokens, completion_tokens, retrieved, added, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [run.runId, run.task, taskHash, run.status, run.steps, run.tokens.prompt, run.tokens.completion, JSON.stringify(run.retrieved), JSON.stringify(run.added), createdAt],
+    `INSERT OR REPLACE INTO runs (run_id, task, task_hash, status, steps, prompt_tokens, completion_tokens, retrieved, added, created_at, used, shown)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      run.runId,
+      run.task,
+      taskHash,
+      run.status,
+      run.steps,
+      run.tokens.prompt,
+      run.tokens.completion,
+      JSON.stringify(run.retrieved),
+      JSON.stringify(run.added),
+      createdAt,
+      JSON.stringify(used),
+      JSON.stringify(shown),
+    ],
   );
 }
 
 export function selectRuns(db: Database): StoredRun[] {
   const res = db.exec(
-    'SELECT run_id, task, status, steps, prompt_tokens, completion_tokens, retrieved, added, created_at FROM runs ORDER BY created_at, rowid',
+    'SELECT run_id, task, status, steps, prompt_tokens, completion_tokens, retrieved, added, created_at, used FROM runs ORDER BY created_at, rowid',
   );
   return (res[0]?.values ?? []).map((r) => ({
     runId: String(r[0]),
@@ -122,5 +144,6 @@ export function selectRuns(db: Database): StoredRun[] {
     retrieved: parseLineage(r[6]),
     added: parseLineage(r[7]),
     createdAt: String(r[8]),
+    used: parseLineage(r[9]),
   }));
 }

@@ -76,13 +76,25 @@ CREATE TABLE tombstones (
 );
 `;
 
+/**
+ * v3: credit only for lessons used. `shown` counts runs that listed an item in the agent's index without the
+ * agent opening it (uses/wins/losses now accrue only to items shown in full, recalled or cited); a run
+ * records which items it used and which it only showed.
+ */
+export const MIGRATE_V2_TO_V3 = `
+ALTER TABLE items ADD COLUMN shown INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN used TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN shown TEXT NOT NULL DEFAULT '[]';
+`;
+
 /** index = the version a migration starts from */
 const MIGRATIONS: Record<number, string> = {
   0: SCHEMA_V1,
   1: MIGRATE_V1_TO_V2,
+  2: MIGRATE_V2_TO_V3,
 };
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type SchemaState =
   | { kind: 'bank'; version: number }

@@ -29,9 +29,12 @@ export interface MemoryItem extends LessonDraft {
   taskHash: string;
   createdAt: string;
   updatedAt: string;
+  /** runs that used the item: shown in full, recalled by the agent, or cited in its finish */
   uses: number;
   wins: number;
   losses: number;
+  /** runs that listed the item in the agent's index without it being used (no win or loss is credited) */
+  shown?: number;
   pinned: boolean;
   archived: boolean;
   /** ids this item was merged from or refined from */
@@ -41,7 +44,7 @@ export interface MemoryItem extends LessonDraft {
 }
 
 export interface RetrievedItem extends MemoryItem {
-  /** the fused rank score (reciprocal rank fusion over the rankings used); higher is better */
+  /** the fused rank score (reciprocal rank fusion over the rankings used) weighted by evidence; higher is better */
   score: number;
   /** BM25 over the full-text index, when the item matched lexically */
   bm25?: number;
@@ -71,8 +74,11 @@ export interface RunRecord {
   status: 'resolved' | 'unresolved' | 'error';
   steps: number;
   tokens: TokenUsage;
+  /** every item put before the agent (in full or as an index line) */
   retrieved: string[];
   added: string[];
+  /** the items used (shown in full, recalled, or cited); absent: every retrieved item counts as used */
+  used?: string[];
 }
 
 export interface StoredRun extends RunRecord {

@@ -37,7 +37,7 @@ describe('memory bank view over a real memory file', () => {
     assert.strictEqual(row.description, MANUAL.description);
     const node = (await a.memoryTree.getChildren((await a.memoryTree.getChildren())[0])).find((n) => n.kind === 'item')!;
     const tooltip = a.memoryTree.getTreeItem(node).tooltip as vscode.MarkdownString;
-    assert.match(tooltip.value, /uses 0 · wins 0 · losses 0/);
+    assert.match(tooltip.value, /used 0 · wins 0 · losses 0 · listed unused 0/);
   });
 
   it('pins, archives, restores and unpins through the item commands', async () => {
