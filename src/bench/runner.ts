@@ -1,8 +1,9 @@
 /**
- * The stream runner: for each strategy, the suite's tasks in order (`repeat` passes), each in a fresh
- * repository, through the same solve() as the product; then the hidden tests decide. Memory accumulates
- * across the stream of one strategy and never crosses strategies. A task that fails or errors is recorded
- * and the stream goes on; only cancellation stops it (and the runs so far are still returned).
+ * The stream runner: for each unit (strategy × stream), the suite's tasks in the stream's order (`repeat`
+ * passes), each in a fresh repository, through the same solve() as the product; then the hidden tests
+ * decide. Memory accumulates across the passes of one unit and never crosses units: every stream of every
+ * strategy starts from an empty memory. A task that fails or errors is recorded and the stream goes on;
+ * only cancellation stops it (and the runs so far are still returned).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,12 +15,15 @@ import { solve } from '../engine/solve';
 import type { BenchSuite, BenchTask } from './suite';
 import { judgeTask, prepareTaskRepo } from './task-repo';
 import { type StrategyName, memoryForTask } from './strategies';
+import { type BenchUnit, allUnits, streamOrder } from './plan';
 
 export interface BenchRun {
   strategy: StrategyName;
-  /** 1-based */
+  /** 1-based; every stream has its own task order and its own memory */
+  stream: number;
+  /** 1-based, within the stream */
   pass: number;
-  /** 1-based position in this strategy's stream (across passes) */
+  /** 1-based position in this stream (across passes) */
   position: number;
   task: string;
   /** the bench verdict: hidden tests where the task has them */
@@ -44,8 +48,8 @@ export interface BenchRun {
 }
 
 export type BenchProgress =
-  | { type: 'strategy-start'; strategy: StrategyName; index: number; count: number }
-  | { type: 'task-start'; strategy: StrategyName; pass: number; position: number; total: number; task: string }
+  | { type: 'unit-start'; unit: BenchUnit; streams: number; index: number; count: number }
+  | { type: 'task-start'; strategy: StrategyName; stream: number; pass: number; position: number; total: number; task: string }
   | { type: 'task-end'; run: BenchRun; total: number; resolvedSoFar: number }
   | { type: 'engine'; strategy: StrategyName; task: string; event: EngineEvent };
 
@@ -58,6 +62,14 @@ export interface BenchOptions {
   k?: number;
   mode?: 'parallel' | 'sequential';
   repeat?: number;
+  /** independent streams per strategy (default 1) */
+  streams?: number;
+  /** null: the suite's order (one stream); a number: a seeded shuffle per stream */
+  seed?: number | null;
+  /** the units to run (a shard, or what --resume left); default: every unit */
+  units?: BenchUnit[];
+  /** called when a unit has run all its tasks, before the next starts: the moment it can be saved */
+  onUnitDone?: (done: { unit: BenchUnit; runs: BenchRun[]; memoryDir: string }) => void;
   maxSteps?: number;
   retrieveK?: number;
   /** keep each task's repositories (for debugging a task); default: removed after judging */
@@ -71,50 +83,52 @@ export interface BenchOutcome {
   runs: BenchRun[];
   /** false when cancelled before the end */
   completed: boolean;
-  /** strategy → its memory folder under workDir */
-  memoryDirs: Partial<Record<StrategyName, string>>;
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
   const repeat = opts.repeat ?? 1;
+  const streams = opts.streams ?? 1;
   const total = opts.suite.tasks.length * repeat;
   const progress = opts.onProgress ?? (() => {});
+  const units = opts.units ?? allUnits(opts.strategies, streams);
+  const byName = new Map(opts.suite.tasks.map((t) => [t.name, t]));
   const runs: BenchRun[] = [];
-  const memoryDirs: BenchOutcome['memoryDirs'] = {};
   try {
-    for (const [si, strategy] of opts.strategies.entries()) {
-      progress({ type: 'strategy-start', strategy, index: si, count: opts.strategies.length });
-      const memoryDir = path.join(opts.workDir, 'memory', strategy);
+    for (const [ui, unit] of units.entries()) {
+      progress({ type: 'unit-start', unit, streams, index: ui, count: units.length });
+      const memoryDir = path.join(opts.workDir, 'memory', unit.strategy, `stream-${unit.stream}`);
       fs.mkdirSync(memoryDir, { recursive: true });
-      memoryDirs[strategy] = memoryDir;
+      const order = streamOrder(opts.suite.tasks.map((t) => t.name), unit.stream, opts.seed ?? null);
+      const mine: BenchRun[] = [];
       let resolvedSoFar = 0;
       for (let pass = 1; pass <= repeat; pass++) {
-        for (const [ti, task] of opts.suite.tasks.entries()) {
-          const position = (pass - 1) * opts.suite.tasks.length + ti + 1;
-          progress({ type: 'task-start', strategy, pass, position, total, task: task.name });
-          const run = await runOne(opts, strategy, task, pass, position, memoryDir);
+        for (const [ti, name] of order.entries()) {
+          const at = { ...unit, pass, position: (pass - 1) * order.length + ti + 1 };
+          progress({ type: 'task-start', ...at, total, task: name });
+          const run = await runOne(opts, at, byName.get(name)!, memoryDir);
           if (run.status === 'resolved') resolvedSoFar++;
           runs.push(run);
+          mine.push(run);
           progress({ type: 'task-end', run, total, resolvedSoFar });
         }
       }
+      opts.onUnitDone?.({ unit, runs: mine, memoryDir });
     }
-    return { runs, completed: true, memoryDirs };
+    return { runs, completed: true };
   } catch (err) {
-    if (isCancelled(err, opts.signal)) return { runs, completed: false, memoryDirs };
+    if (isCancelled(err, opts.signal)) return { runs, completed: false };
     throw err;
   }
 }
 
 async function runOne(
   opts: BenchOptions,
-  strategy: StrategyName,
+  at: BenchUnit & { pass: number; position: number },
   task: BenchTask,
-  pass: number,
-  position: number,
   memoryDir: string,
 ): Promise<BenchRun> {
-  const root = path.join(opts.workDir, 'runs', strategy, `p${pass}-${task.name}`);
+  const { strategy, stream, pass, position } = at;
+  const root = path.join(opts.workDir, 'runs', strategy, `s${stream}-p${pass}-${task.name}`);
   const model = opts.model.child();
   const started = Date.now();
   // what the events said, for the record of a run that ends in an error
@@ -131,7 +145,7 @@ async function runOne(
     opts.onProgress?.({ type: 'engine', strategy, task: task.name, event });
   };
   const warn = (message: string) => events({ type: 'log', level: 'warn', message });
-  const base = { strategy, pass, position, task: task.name };
+  const base = { strategy, stream, pass, position, task: task.name };
   try {
     const repo = await prepareTaskRepo(task, path.join(root, 'repo'));
     const memory = await memoryForTask(strategy, { memoryDir, task: task.issue, model, onWarn: warn });

@@ -66,24 +66,32 @@ function quantile(sorted: Float64Array, q: number): number {
 
 /**
  * Exact McNemar p-value: under the null hypothesis each of the n = b + c discordant pairs goes either way
- * with probability ½, so p = 2·P(X ≤ min(b, c)) for X ~ Binomial(n, ½), capped at 1. Computed in log space
- * so that thousands of pairs do not underflow.
+ * with probability ½, so p = 2·P(X ≤ min(b, c)) for X ~ Binomial(n, ½), capped at 1. Beyond a thousand
+ * pairs 0.5^n underflows, so the sum is then taken in log space.
  */
 export function mcnemarExactP(b: number, c: number): number {
   if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0) throw new RangeError(`McNemar counts must be integers >= 0, got ${b}, ${c}`);
   const n = b + c;
   if (n === 0) return 1;
   const k = Math.min(b, c);
-  const logHalfN = -n * Math.LN2;
-  // log C(n, i) built up term by term
-  const logs: number[] = [];
-  let logC = 0;
-  for (let i = 0; i <= k; i++) {
-    if (i > 0) logC += Math.log((n - i + 1) / i);
-    logs.push(logC + logHalfN);
+  let tail = 0;
+  if (n <= 1000) {
+    // 0.5^n is exact in a double down to 2^-1074, and the terms are built up by exact-ish ratios
+    let term = 0.5 ** n;
+    for (let i = 0; i <= k; i++) {
+      if (i > 0) term *= (n - i + 1) / i;
+      tail += term;
+    }
+  } else {
+    const logs: number[] = [];
+    let logC = 0;
+    for (let i = 0; i <= k; i++) {
+      if (i > 0) logC += Math.log((n - i + 1) / i);
+      logs.push(logC - n * Math.LN2);
+    }
+    const max = Math.max(...logs);
+    tail = Math.exp(max) * logs.reduce((s, l) => s + Math.exp(l - max), 0);
   }
-  const max = Math.max(...logs);
-  const tail = Math.exp(max) * logs.reduce((s, l) => s + Math.exp(l - max), 0);
   return Math.min(1, 2 * tail);
 }
 

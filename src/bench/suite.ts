@@ -5,6 +5,7 @@
  * Anything else in the task folder (a reference `solution.patch`, notes) is never shown to the agent.
  * The whole suite is validated before anything runs, so a typo in task 9 does not surface after an hour.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
@@ -134,6 +135,29 @@ export function loadTask(dir: string): BenchTask {
     judgeTimeoutMs: (settings.timeoutSec ?? DEFAULT_JUDGE_TIMEOUT_SEC) * 1000,
     title: settings.title ?? firstHeading(issue) ?? name,
   };
+}
+
+/**
+ * A digest of every file of the given tasks (names and bytes), so that partial reports of a suite that was
+ * edited in between are not merged, even when its task names are the same.
+ */
+export function suiteDigest(tasks: readonly BenchTask[]): string {
+  const hash = createHash('sha256');
+  for (const task of tasks) {
+    for (const file of filesUnder(task.dir)) {
+      hash.update(`${task.name}/${file}\u0000`);
+      hash.update(fs.readFileSync(path.join(task.dir, file)));
+      hash.update('\u0000');
+    }
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function filesUnder(dir: string, base = dir): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), base) : e.isFile() ? [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')] : []));
 }
 
 function firstHeading(markdown: string): string | null {
