@@ -24,6 +24,8 @@ const TaskJson = z
     timeoutSec: z.number().int().positive().max(3600).optional(),
     /** optional one-line description for reports */
     title: z.string().optional(),
+    /** optional kind of bug ("off-by-one", "async ordering"), to check that a suite is varied */
+    family: z.string().min(1).optional(),
   })
   .strict();
 
@@ -45,6 +47,7 @@ export interface BenchTask {
   judgeCommand: string | null;
   judgeTimeoutMs: number;
   title: string;
+  family: string | null;
 }
 
 export interface BenchSuite {
@@ -134,6 +137,7 @@ export function loadTask(dir: string): BenchTask {
     judgeCommand,
     judgeTimeoutMs: (settings.timeoutSec ?? DEFAULT_JUDGE_TIMEOUT_SEC) * 1000,
     title: settings.title ?? firstHeading(issue) ?? name,
+    family: settings.family ?? null,
   };
 }
 
@@ -153,7 +157,8 @@ export function suiteDigest(tasks: readonly BenchTask[]): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
-function filesUnder(dir: string, base = dir): string[] {
+/** Every file under `dir`, as sorted '/'-separated paths relative to it. */
+export function filesUnder(dir: string, base = dir): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
