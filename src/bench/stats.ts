@@ -8,12 +8,20 @@ import prand from 'pure-rand';
 export interface Rng {
   /** a uniform integer in [0, n) */
   int(n: number): number;
+  /**
+   * An integer in [0, n), uniform to within n / 2^32 (one multiplication instead of rejection sampling):
+   * for the bootstrap's millions of draws, where that bias is far below the resampling noise.
+   */
+  fastInt(n: number): number;
 }
 
 /** A seeded generator; the same seed always gives the same sequence. */
 export function seededRng(seed: number): Rng {
   const gen = prand.xoroshiro128plus(seed | 0);
-  return { int: (n) => prand.unsafeUniformIntDistribution(0, n - 1, gen) };
+  return {
+    int: (n) => prand.unsafeUniformIntDistribution(0, n - 1, gen),
+    fastInt: (n) => Math.floor(((gen.unsafeNext() >>> 0) / 4294967296) * n),
+  };
 }
 
 /** A seed for one purpose derived from a base seed (FNV-1a over both), so streams do not share sequences. */
@@ -49,7 +57,7 @@ export function bootstrapMeanCi(diffs: readonly number[], rng: Rng, resamples = 
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += diffs[rng.int(n)]!;
+    for (let i = 0; i < n; i++) sum += diffs[rng.fastInt(n)]!;
     means[b] = sum / n;
   }
   means.sort();
