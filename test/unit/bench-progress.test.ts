@@ -35,4 +35,17 @@ describe('bench progress display', () => {
     p({ type: 'task-end', run: { ...RUN, strategy: 'none', position: 1, task: '01-a' }, total: 3, resolvedSoFar: 1 });
     assert.match(out, /\r\x1b\[2K✓ \[none 1\/3\] 01-a: resolved .* — none: 1\/1 resolved \(100%\)\n$/);
   });
+
+  it('with several streams, names the stream on every line', () => {
+    let out = '';
+    const p = benchProgressPrinter((s) => (out += s), { isTTY: false });
+    p({ type: 'unit-start', unit: { strategy: 'none', stream: 3 }, streams: 4, index: 2, count: 8 });
+    p({ type: 'task-start', strategy: 'none', stream: 3, pass: 1, position: 1, total: 26, task: '01-a' });
+    p({ type: 'task-end', run: { ...RUN, strategy: 'none', stream: 3, position: 1, task: '01-a' }, total: 26, resolvedSoFar: 1 });
+    assert.deepStrictEqual(out.trim().split('\n'), [
+      '── unit 3/8: none, stream 3/4 ──',
+      '[none s3 1/26] 01-a …',
+      '✓ [none s3 1/26] 01-a: resolved (hidden tests) · 7 steps · 1000 tokens · 12.3 s — none s3: 1/1 resolved (100%)',
+    ]);
+  });
 });
