@@ -287,6 +287,8 @@ const num = (x: number | null, digits = 1) => (x === null ? '–' : x.toFixed(di
 const kTokens = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(0)}k` : x >= 1000 ? `${(x / 1000).toFixed(1)}k` : String(Math.round(x)));
 const interval = (ci: Interval, unit: string, digits: number) => (ci ? `[${signed(ci[0], '', digits)}, ${signed(ci[1], unit, digits)}]` : '');
 const pValue = (p: number) => (p >= 0.995 ? '= 1' : p >= 0.01 ? `= ${p.toFixed(2)}` : p >= 0.001 ? `= ${p.toFixed(3)}` : '< 0.001');
+/** with many streams these lists grow long; the JSON keeps them whole */
+const codeList = (xs: string[], most = 20) => xs.slice(0, most).map((t) => `\`${t}\``).join(', ') + (xs.length > most ? ` and ${xs.length - most} more` : '');
 const seconds = (ms: number) => (ms >= 100_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
 
 export function renderMarkdown(report: BenchReport, opts: { svgFile?: string } = {}): string {
@@ -342,8 +344,8 @@ export function renderMarkdown(report: BenchReport, opts: { svgFile?: string } =
     out.push('');
     for (const st of gains) {
       out.push(
-        `- **${st.strategy}** resolved ${st.vsNone!.gained.length ? st.vsNone!.gained.map((t) => `\`${t}\``).join(', ') : 'nothing'} that \`none\` did not` +
-          `${st.vsNone!.lost.length ? `, and missed ${st.vsNone!.lost.map((t) => `\`${t}\``).join(', ')} that \`none\` resolved` : ''}.`,
+        `- **${st.strategy}** resolved ${st.vsNone!.gained.length ? codeList(st.vsNone!.gained) : 'nothing'} that \`none\` did not` +
+          `${st.vsNone!.lost.length ? `, and missed ${codeList(st.vsNone!.lost)} that \`none\` resolved` : ''}.`,
       );
     }
   }

@@ -44,7 +44,7 @@ export function learningCurveSvg(report: BenchReport): string {
     `<title>Cumulative success rate over the task stream</title>`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${M.left}" y="26" font-size="16" font-weight="600" fill="#111827">Cumulative success rate over the task stream</text>`,
-    `<text x="${M.left}" y="44" fill="#4b5563">${esc(report.suite.name)} · ${perPass} task(s) × ${report.settings.repeat} pass(es)${report.settings.streams > 1 ? ` · mean of ${report.settings.streams} streams, band = lowest to highest stream` : ''} · ${esc(report.settings.model)}${report.settings.k > 1 ? ` · k = ${report.settings.k} ${report.settings.mode}` : ''}</text>`,
+    `<text x="${M.left}" y="44" fill="#4b5563">${esc(report.suite.name)} · ${perPass} task(s) × ${report.settings.repeat} pass(es)${report.settings.streams > 1 ? ` × ${report.settings.streams} streams` : ''} · ${esc(report.settings.model)}${report.settings.k > 1 ? ` · k = ${report.settings.k} ${report.settings.mode}` : ''}</text>`,
   );
 
   // grid and y axis
@@ -72,7 +72,7 @@ export function learningCurveSvg(report: BenchReport): string {
   }
   parts.push(
     `<text x="${M.left + plotW / 2}" y="${H - 26}" text-anchor="middle" fill="#374151">task in stream order</text>`,
-    `<text x="${M.left}" y="${H - 8}" font-size="10" fill="#9ca3af">Lines are drawn up to ${Math.ceil(((curves.length - 1) / 2) * LINE_GAP)} px apart so that equal values stay visible.</text>`,
+    `<text x="${M.left}" y="${H - 8}" font-size="10" fill="#9ca3af">${report.settings.streams > 1 ? `Lines: mean of ${report.settings.streams} streams; shaded: lowest to highest stream. ` : ''}Lines are drawn up to ${Math.ceil(((curves.length - 1) / 2) * LINE_GAP)} px apart so that equal values stay visible.</text>`,
     `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#374151">resolved so far</text>`,
   );
 

@@ -198,7 +198,7 @@ describe('bench report', () => {
     const svg = learningCurveSvg(report);
     assert.strictEqual((svg.match(/<polygon /g) ?? []).length, 2, 'one band per strategy');
     assert.strictEqual((svg.match(/<polyline /g) ?? []).length, 2);
-    assert.match(svg, /mean of 2 streams/);
+    assert.match(svg, /mean of 2 streams; shaded: lowest to highest stream/);
     assert.strictEqual((learningCurveSvg(buildReport(RUNS, META)).match(/<polygon /g) ?? []).length, 0, 'no band for one stream');
     const md = renderMarkdown(report);
     assert.match(md, /\| task \| stream \| pass \| none \| reasoningbank \|/);
