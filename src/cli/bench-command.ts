@@ -141,6 +141,11 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
         printer(p);
       },
       onUnitDone: ({ unit, runs, memoryDir }) => {
+        // a unit whose every run errored measured the endpoint, not the strategy: --resume runs it again
+        if (runs.length > 0 && runs.every((r) => r.status === 'error')) {
+          io.stderr(`warn: every run of ${unitId(unit)} failed with an error; it is not kept as finished (--resume runs it again)\n`);
+          return;
+        }
         finished.push(unitId(unit));
         if (!reportDir) return;
         const record = { kind: 'reasoningbank-bench-unit' as const, version: 1 as const, ...identity, unit, startedAt: unitStarted.toISOString(), finishedAt: new Date().toISOString(), runs };

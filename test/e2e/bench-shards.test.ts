@@ -191,6 +191,22 @@ describe('reasoningbank bench: streams, shards, merge, resume (end to end)', fun
     assert.deepStrictEqual(stable((JSON.parse(merged.stdout) as BenchReport).runs), stable(whole.runs));
   });
 
+  it('does not keep a unit whose every run errored (the endpoint, not the strategy): --resume runs it again', async () => {
+    const broken = tempDir('rb-bench-suite-');
+    writeSuite(broken, ['3-broken']);
+    const dir = path.join(out, 'broken');
+    const args = ['bench', '--suite', broken, '--strategy', 'none', '--report', dir];
+    const first = await runCli(args, { env, timeoutMs: 120_000 });
+    assert.strictEqual(first.code, 3, first.stderr);
+    assert.match(first.stderr, /every run of none\/stream-1 failed with an error; it is not kept as finished/);
+    assert.ok(!fs.existsSync(path.join(dir, 'units')));
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).units, []);
+    mark = server.chat().length;
+    const again = await runCli([...args, '--resume'], { env, timeoutMs: 120_000 });
+    assert.strictEqual(again.code, 3, again.stderr);
+    assert.ok(chat().length > 0, 'tried again');
+  });
+
   it('rejects a bad --shard, and --shard or --resume without --report', async () => {
     for (const [args, pattern] of [
       [['--shard', '3/2', '--report', path.join(out, 'x')], /--shard 3\/2: expected I\/N/],
