@@ -146,6 +146,13 @@ async function runOne(
   };
   const warn = (message: string) => events({ type: 'log', level: 'warn', message });
   const base = { strategy, stream, pass, position, task: task.name };
+  // A signal of the run's own, following the bench's: whatever listeners the HTTP client and the commands
+  // leave behind go with it, instead of piling up on one signal over hundreds of runs.
+  const run = new AbortController();
+  const follow = () => run.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) follow();
+  opts.signal?.addEventListener('abort', follow, { once: true });
+  const signal = run.signal;
   try {
     const repo = await prepareTaskRepo(task, path.join(root, 'repo'));
     const memory = await memoryForTask(strategy, { memoryDir, task: task.issue, model, onWarn: warn });
@@ -164,14 +171,14 @@ async function runOne(
         model,
         linkedFolders: [],
         events,
-        signal: opts.signal,
+        signal,
       });
     } finally {
       memory.close();
     }
     const judged = await judgeTask(task, result.patch, path.join(root, 'judge'), {
       agentResolved: result.status === 'resolved',
-      signal: opts.signal,
+      signal,
       env: opts.env,
     });
     if (opts.signal?.aborted) throw new CancelledError();
@@ -218,6 +225,7 @@ async function runOne(
       error: message,
     };
   } finally {
+    opts.signal?.removeEventListener('abort', follow);
     if (!opts.keepRepos) fs.rmSync(root, { recursive: true, force: true });
   }
 }

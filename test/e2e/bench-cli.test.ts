@@ -54,6 +54,7 @@ describe('reasoningbank bench (end to end)', function () {
 
   it('prints exactly one JSON object and exits 0', () => {
     assert.strictEqual(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /MaxListenersExceededWarning/, 'each run has a signal of its own');
     const lines = result.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 1);
     report = JSON.parse(lines[0]!);
