@@ -16,6 +16,9 @@ export function benchProgressPrinter(write: (s: string) => void, opts: BenchProg
   let status = '';
   let running = '';
   let tally = '';
+  let streams = 1;
+  // with several streams, which one a line belongs to
+  const label = (r: { strategy: string; stream: number }) => (streams > 1 ? `${r.strategy} s${r.stream}` : r.strategy);
   const warned = new Set<string>();
   const line = (text: string) => {
     write(opts.isTTY ? `\r\x1b[2K${text}\n${status}` : `${text}\n`);
@@ -26,14 +29,15 @@ export function benchProgressPrinter(write: (s: string) => void, opts: BenchProg
   };
   return (p) => {
     switch (p.type) {
-      case 'strategy-start':
+      case 'unit-start':
         running = '';
         status = '';
         tally = '';
-        line(`── strategy ${p.index + 1}/${p.count}: ${p.strategy} ──`);
+        streams = p.streams;
+        line(`── ${p.count > 1 ? `unit ${p.index + 1}/${p.count}: ` : ''}${p.unit.strategy}${streams > 1 ? `, stream ${p.unit.stream}/${streams}` : ''} ──`);
         return;
       case 'task-start': {
-        const head = `[${p.strategy} ${p.position}/${p.total}] ${p.task}${p.total > 1 && p.pass > 1 ? ` (pass ${p.pass})` : ''}`;
+        const head = `[${label(p)} ${p.position}/${p.total}] ${p.task}${p.total > 1 && p.pass > 1 ? ` (pass ${p.pass})` : ''}`;
         running = head;
         if (opts.isTTY) setStatus(`… ${head}${tally}`);
         else line(`${head} …`);
@@ -48,8 +52,8 @@ export function benchProgressPrinter(write: (s: string) => void, opts: BenchProg
         status = '';
         tally = ` — so far ${p.resolvedSoFar}/${r.position} resolved`;
         line(
-          `${mark} [${r.strategy} ${r.position}/${p.total}] ${r.task}: ${r.status} (${by}) · ${r.steps} steps · ${r.tokens.prompt + r.tokens.completion} tokens · ${(r.wallMs / 1000).toFixed(1)} s${mem}${detail}` +
-            ` — ${r.strategy}: ${p.resolvedSoFar}/${r.position} resolved (${Math.round((100 * p.resolvedSoFar) / r.position)}%)`,
+          `${mark} [${label(r)} ${r.position}/${p.total}] ${r.task}: ${r.status} (${by}) · ${r.steps} steps · ${r.tokens.prompt + r.tokens.completion} tokens · ${(r.wallMs / 1000).toFixed(1)} s${mem}${detail}` +
+            ` — ${label(r)}: ${p.resolvedSoFar}/${r.position} resolved (${Math.round((100 * p.resolvedSoFar) / r.position)}%)`,
         );
         return;
       }

@@ -1,8 +1,9 @@
 /**
- * The stream runner: for each strategy, the suite's tasks in order (`repeat` passes), each in a fresh
- * repository, through the same solve() as the product; then the hidden tests decide. Memory accumulates
- * across the stream of one strategy and never crosses strategies. A task that fails or errors is recorded
- * and the stream goes on; only cancellation stops it (and the runs so far are still returned).
+ * The stream runner: for each unit (strategy × stream), the suite's tasks in the stream's order (`repeat`
+ * passes), each in a fresh repository, through the same solve() as the product; then the hidden tests
+ * decide. Memory accumulates across the passes of one unit and never crosses units: every stream of every
+ * strategy starts from an empty memory. A task that fails or errors is recorded and the stream goes on;
+ * only cancellation stops it (and the runs so far are still returned).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,12 +15,15 @@ import { solve } from '../engine/solve';
 import type { BenchSuite, BenchTask } from './suite';
 import { judgeTask, prepareTaskRepo } from './task-repo';
 import { type StrategyName, memoryForTask } from './strategies';
+import { type BenchUnit, allUnits, streamOrder } from './plan';
 
 export interface BenchRun {
   strategy: StrategyName;
-  /** 1-based */
+  /** 1-based; every stream has its own task order and its own memory */
+  stream: number;
+  /** 1-based, within the stream */
   pass: number;
-  /** 1-based position in this strategy's stream (across passes) */
+  /** 1-based position in this stream (across passes) */
   position: number;
   task: string;
   /** the bench verdict: hidden tests where the task has them */
@@ -47,8 +51,8 @@ export interface BenchRun {
 }
 
 export type BenchProgress =
-  | { type: 'strategy-start'; strategy: StrategyName; index: number; count: number }
-  | { type: 'task-start'; strategy: StrategyName; pass: number; position: number; total: number; task: string }
+  | { type: 'unit-start'; unit: BenchUnit; streams: number; index: number; count: number }
+  | { type: 'task-start'; strategy: StrategyName; stream: number; pass: number; position: number; total: number; task: string }
   | { type: 'task-end'; run: BenchRun; total: number; resolvedSoFar: number }
   | { type: 'engine'; strategy: StrategyName; task: string; event: EngineEvent };
 
@@ -61,6 +65,14 @@ export interface BenchOptions {
   k?: number;
   mode?: ScaleMode;
   repeat?: number;
+  /** independent streams per strategy (default 1) */
+  streams?: number;
+  /** null: the suite's order (one stream); a number: a seeded shuffle per stream */
+  seed?: number | null;
+  /** the units to run (a shard, or what --resume left); default: every unit */
+  units?: BenchUnit[];
+  /** called when a unit has run all its tasks, before the next starts: the moment it can be saved */
+  onUnitDone?: (done: { unit: BenchUnit; runs: BenchRun[]; memoryDir: string }) => void;
   maxSteps?: number;
   retrieveK?: number;
   /** keep each task's repositories (for debugging a task); default: removed after judging */
@@ -74,50 +86,52 @@ export interface BenchOutcome {
   runs: BenchRun[];
   /** false when cancelled before the end */
   completed: boolean;
-  /** strategy → its memory folder under workDir */
-  memoryDirs: Partial<Record<StrategyName, string>>;
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
   const repeat = opts.repeat ?? 1;
+  const streams = opts.streams ?? 1;
   const total = opts.suite.tasks.length * repeat;
   const progress = opts.onProgress ?? (() => {});
+  const units = opts.units ?? allUnits(opts.strategies, streams);
+  const byName = new Map(opts.suite.tasks.map((t) => [t.name, t]));
   const runs: BenchRun[] = [];
-  const memoryDirs: BenchOutcome['memoryDirs'] = {};
   try {
-    for (const [si, strategy] of opts.strategies.entries()) {
-      progress({ type: 'strategy-start', strategy, index: si, count: opts.strategies.length });
-      const memoryDir = path.join(opts.workDir, 'memory', strategy);
+    for (const [ui, unit] of units.entries()) {
+      progress({ type: 'unit-start', unit, streams, index: ui, count: units.length });
+      const memoryDir = path.join(opts.workDir, 'memory', unit.strategy, `stream-${unit.stream}`);
       fs.mkdirSync(memoryDir, { recursive: true });
-      memoryDirs[strategy] = memoryDir;
+      const order = streamOrder(opts.suite.tasks.map((t) => t.name), unit.stream, opts.seed ?? null);
+      const mine: BenchRun[] = [];
       let resolvedSoFar = 0;
       for (let pass = 1; pass <= repeat; pass++) {
-        for (const [ti, task] of opts.suite.tasks.entries()) {
-          const position = (pass - 1) * opts.suite.tasks.length + ti + 1;
-          progress({ type: 'task-start', strategy, pass, position, total, task: task.name });
-          const run = await runOne(opts, strategy, task, pass, position, memoryDir);
+        for (const [ti, name] of order.entries()) {
+          const at = { ...unit, pass, position: (pass - 1) * order.length + ti + 1 };
+          progress({ type: 'task-start', ...at, total, task: name });
+          const run = await runOne(opts, at, byName.get(name)!, memoryDir);
           if (run.status === 'resolved') resolvedSoFar++;
           runs.push(run);
+          mine.push(run);
           progress({ type: 'task-end', run, total, resolvedSoFar });
         }
       }
+      opts.onUnitDone?.({ unit, runs: mine, memoryDir });
     }
-    return { runs, completed: true, memoryDirs };
+    return { runs, completed: true };
   } catch (err) {
-    if (isCancelled(err, opts.signal)) return { runs, completed: false, memoryDirs };
+    if (isCancelled(err, opts.signal)) return { runs, completed: false };
     throw err;
   }
 }
 
 async function runOne(
   opts: BenchOptions,
-  strategy: StrategyName,
+  at: BenchUnit & { pass: number; position: number },
   task: BenchTask,
-  pass: number,
-  position: number,
   memoryDir: string,
 ): Promise<BenchRun> {
-  const root = path.join(opts.workDir, 'runs', strategy, `p${pass}-${task.name}`);
+  const { strategy, stream, pass, position } = at;
+  const root = path.join(opts.workDir, 'runs', strategy, `s${stream}-p${pass}-${task.name}`);
   const model = opts.model.child();
   const started = Date.now();
   // what the events said, for the record of a run that ends in an error
@@ -134,7 +148,14 @@ async function runOne(
     opts.onProgress?.({ type: 'engine', strategy, task: task.name, event });
   };
   const warn = (message: string) => events({ type: 'log', level: 'warn', message });
-  const base = { strategy, pass, position, task: task.name };
+  const base = { strategy, stream, pass, position, task: task.name };
+  // A signal of the run's own, following the bench's: whatever listeners the HTTP client and the commands
+  // leave behind go with it, instead of piling up on one signal over hundreds of runs.
+  const run = new AbortController();
+  const follow = () => run.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) follow();
+  opts.signal?.addEventListener('abort', follow, { once: true });
+  const signal = run.signal;
   try {
     const repo = await prepareTaskRepo(task, path.join(root, 'repo'));
     const memory = await memoryForTask(strategy, { memoryDir, task: task.issue, model, onWarn: warn });
@@ -153,14 +174,14 @@ async function runOne(
         model,
         linkedFolders: [],
         events,
-        signal: opts.signal,
+        signal,
       });
     } finally {
       memory.close();
     }
     const judged = await judgeTask(task, result.patch, path.join(root, 'judge'), {
       agentResolved: result.status === 'resolved',
-      signal: opts.signal,
+      signal,
       env: opts.env,
     });
     if (opts.signal?.aborted) throw new CancelledError();
@@ -211,6 +232,7 @@ async function runOne(
       error: message,
     };
   } finally {
+    opts.signal?.removeEventListener('abort', follow);
     if (!opts.keepRepos) fs.rmSync(root, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,7 @@
  * Anything else in the task folder (a reference `solution.patch`, notes) is never shown to the agent.
  * The whole suite is validated before anything runs, so a typo in task 9 does not surface after an hour.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
@@ -23,6 +24,8 @@ const TaskJson = z
     timeoutSec: z.number().int().positive().max(3600).optional(),
     /** optional one-line description for reports */
     title: z.string().optional(),
+    /** optional kind of bug ("off-by-one", "async ordering"), to check that a suite is varied */
+    family: z.string().min(1).optional(),
   })
   .strict();
 
@@ -44,6 +47,7 @@ export interface BenchTask {
   judgeCommand: string | null;
   judgeTimeoutMs: number;
   title: string;
+  family: string | null;
 }
 
 export interface BenchSuite {
@@ -133,7 +137,32 @@ export function loadTask(dir: string): BenchTask {
     judgeCommand,
     judgeTimeoutMs: (settings.timeoutSec ?? DEFAULT_JUDGE_TIMEOUT_SEC) * 1000,
     title: settings.title ?? firstHeading(issue) ?? name,
+    family: settings.family ?? null,
   };
+}
+
+/**
+ * A digest of every file of the given tasks (names and bytes), so that partial reports of a suite that was
+ * edited in between are not merged, even when its task names are the same.
+ */
+export function suiteDigest(tasks: readonly BenchTask[]): string {
+  const hash = createHash('sha256');
+  for (const task of tasks) {
+    for (const file of filesUnder(task.dir)) {
+      hash.update(`${task.name}/${file}\u0000`);
+      hash.update(fs.readFileSync(path.join(task.dir, file)));
+      hash.update('\u0000');
+    }
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Every file under `dir`, as sorted '/'-separated paths relative to it. */
+export function filesUnder(dir: string, base = dir): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), base) : e.isFile() ? [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')] : []));
 }
 
 function firstHeading(markdown: string): string | null {

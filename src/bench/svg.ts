@@ -1,6 +1,7 @@
 /**
  * The learning curve as a self-contained SVG: cumulative success rate (y, 0–100 %) after each task of
- * the stream (x), one line per strategy, pass boundaries dashed. Hand-written so the report needs no
+ * the stream (x), one line per strategy (the mean over streams, with a shaded band from the lowest to the
+ * highest stream when there are several), pass boundaries dashed. Hand-written so the report needs no
  * charting dependency and renders the same on GitHub, in VS Code's Markdown preview and in a browser.
  */
 import type { BenchReport } from './report';
@@ -43,7 +44,7 @@ export function learningCurveSvg(report: BenchReport): string {
     `<title>Cumulative success rate over the task stream</title>`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${M.left}" y="26" font-size="16" font-weight="600" fill="#111827">Cumulative success rate over the task stream</text>`,
-    `<text x="${M.left}" y="44" fill="#4b5563">${esc(report.suite.name)} · ${perPass} task(s) × ${report.settings.repeat} pass(es) · ${esc(report.settings.model)}${report.settings.k > 1 ? ` · k = ${report.settings.k} ${report.settings.mode}` : ''}</text>`,
+    `<text x="${M.left}" y="44" fill="#4b5563">${esc(report.suite.name)} · ${perPass} task(s) × ${report.settings.repeat} pass(es)${report.settings.streams > 1 ? ` × ${report.settings.streams} streams` : ''} · ${esc(report.settings.model)}${report.settings.k > 1 ? ` · k = ${report.settings.k} ${report.settings.mode}` : ''}</text>`,
   );
 
   // grid and y axis
@@ -71,7 +72,7 @@ export function learningCurveSvg(report: BenchReport): string {
   }
   parts.push(
     `<text x="${M.left + plotW / 2}" y="${H - 26}" text-anchor="middle" fill="#374151">task in stream order</text>`,
-    `<text x="${M.left}" y="${H - 8}" font-size="10" fill="#9ca3af">Lines are drawn up to ${Math.ceil(((curves.length - 1) / 2) * LINE_GAP)} px apart so that equal values stay visible.</text>`,
+    `<text x="${M.left}" y="${H - 8}" font-size="10" fill="#9ca3af">${report.settings.streams > 1 ? `Lines: mean of ${report.settings.streams} streams; shaded: lowest to highest stream. ` : ''}Lines are drawn up to ${Math.ceil(((curves.length - 1) / 2) * LINE_GAP)} px apart so that equal values stay visible.</text>`,
     `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#374151">resolved so far</text>`,
   );
 
@@ -88,10 +89,20 @@ export function learningCurveSvg(report: BenchReport): string {
     }
   }
 
+  const colorOf = (strategy: string, ci: number) => COLORS[strategy] ?? ['#7c3aed', '#db2777', '#0891b2'][ci % 3]!;
+  // bands first, so that every line stays on top of every band
+  curves.forEach((curve, ci) => {
+    if (curve.streams < 2 || curve.points.length === 0) return;
+    const dy = lineOffset(ci, curves.length);
+    const upper = curve.high.map((r, i) => `${x(i).toFixed(1)},${(y(r) + dy).toFixed(1)}`);
+    const lower = curve.low.map((r, i) => `${x(i).toFixed(1)},${(y(r) + dy).toFixed(1)}`).reverse();
+    parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${colorOf(curve.strategy, ci)}" fill-opacity="0.12" stroke="none"/>`);
+  });
+
   // lines, then the legend with each strategy's final figure
   const legendX = M.left + plotW + 24;
   curves.forEach((curve, ci) => {
-    const color = COLORS[curve.strategy] ?? ['#7c3aed', '#db2777', '#0891b2'][ci % 3]!;
+    const color = colorOf(curve.strategy, ci);
     const dash = DASH[curve.strategy] ? ` stroke-dasharray="${DASH[curve.strategy]}"` : '';
     const dy = lineOffset(ci, curves.length);
     if (curve.points.length) {

@@ -6,107 +6,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ScriptedServer, contentText, type Script, type ScriptContext } from '../fixtures/scripted-server';
+import { ScriptedServer, contentText } from '../fixtures/scripted-server';
+import { TASKS, markerOf, script, writeSuite } from '../fixtures/bench-suite';
 import { cleanupTempDirs, ensureBuilt, runCli, tempDir } from '../fixtures/repos';
 import type { BenchReport } from '../../src/bench/report';
-
-const PKG = '{"name":"t","version":"1.0.0","scripts":{"test":"node --test"}}\n';
-const testFile = (fn: string, mod: string, body: string) =>
-  `const test = require('node:test');\nconst assert = require('node:assert');\nconst { ${fn} } = require('../src/${mod}');\n${body}\n`;
-
-const TASKS: Record<string, Record<string, string>> = {
-  '1-alpha': {
-    'repo/package.json': PKG,
-    'repo/src/page.js': 'function pageStart(page, size) {\n  return page * size;\n}\nmodule.exports = { pageStart };\n',
-    'repo/test/page.test.js': testFile('pageStart', 'page', "test('page 1 starts at 0', () => assert.strictEqual(pageStart(1, 10), 0));"),
-    'hidden/test/page.hidden.test.js': testFile('pageStart', 'page', "test('page 3', () => assert.strictEqual(pageStart(3, 10), 20));"),
-    'issue.md': 'TASK-ALPHA: Pagination offset is wrong: page 1 of the order list skips the first orders. Page numbers start at 1.\n',
-    'task.json': '{ "test": "node --test" }\n',
-  },
-  '2-beta': {
-    'repo/package.json': PKG,
-    'repo/src/offset.js': 'function offsetOf(page, perPage) {\n  return page * perPage;\n}\nmodule.exports = { offsetOf };\n',
-    'repo/test/offset.test.js': testFile('offsetOf', 'offset', "test('page 1 starts at 0', () => assert.strictEqual(offsetOf(1, 25), 0));"),
-    'hidden/test/offset.hidden.test.js': testFile('offsetOf', 'offset', "test('page 2', () => assert.strictEqual(offsetOf(2, 25), 25));"),
-    'issue.md': 'TASK-BETA: Pagination offset is wrong: page 1 of the invoice list skips the first invoices. Page numbers start at 1.\n',
-    'task.json': '{ "test": "node --test" }\n',
-  },
-  '3-broken': {
-    'repo/package.json': PKG,
-    'repo/src/x.js': 'module.exports = {};\n',
-    'issue.md': 'TASK-BROKEN: the endpoint refuses every request about this task.\n',
-    'task.json': '{ "test": "node --test" }\n',
-  },
-  '4-overfit': {
-    'repo/package.json': PKG,
-    'repo/src/inc.js': 'function inc(n) {\n  return n + 2;\n}\nmodule.exports = { inc };\n',
-    'repo/test/inc.test.js': testFile('inc', 'inc', "test('inc(1)', () => assert.strictEqual(inc(1), 2));"),
-    'hidden/test/inc.hidden.test.js': testFile('inc', 'inc', "test('inc(0)', () => assert.strictEqual(inc(0), 1));"),
-    'issue.md': 'TASK-OVERFIT: the counter increment helper adds two instead of one.\n',
-    'task.json': '{ "test": "node --test" }\n',
-  },
-};
-
-const EDITS: Record<string, { path: string; old_text: string; new_text: string }> = {
-  ALPHA: { path: 'src/page.js', old_text: 'return page * size;', new_text: 'return (page - 1) * size;' },
-  BETA: { path: 'src/offset.js', old_text: 'return page * perPage;', new_text: 'return (page - 1) * perPage;' },
-  // passes the visible test, not the hidden one
-  OVERFIT: { path: 'src/inc.js', old_text: 'return n + 2;', new_text: 'return n === 1 ? 2 : n + 2;' },
-};
-
-const LESSONS: Record<string, { title: string; description: string; content: string }> = {
-  ALPHA: {
-    title: 'LESSON-ALPHA convert 1-based page numbers before computing offsets',
-    description: 'Use when a paged list skips or repeats its first items.',
-    content: 'Subtract one from a 1-based page number before multiplying by the page size, then check that page one returns the very first items.',
-  },
-  BETA: {
-    title: 'LESSON-BETA probe the smallest valid input first',
-    description: 'Use for boundary arithmetic bugs in list windows.',
-    content: 'Evaluate the formula at its lowest legal argument before reading further; wrong boundaries show up immediately there, saving exploration.',
-  },
-  OVERFIT: {
-    title: 'LESSON-OVERFIT read increment helpers carefully',
-    description: 'Use when a counter changes by the wrong amount.',
-    content: 'Look for a literal constant in the increment expression.',
-  },
-};
-
-const WORKFLOWS: Record<string, { title: string; description: string; content: string }> = {
-  ALPHA: {
-    title: 'WORKFLOW-ALPHA repair a page offset formula',
-    description: 'Use when pagination skips the first page of items.',
-    content: '1. Run {test-command}.\n2. Open {offset-function}.\n3. Apply (page - 1) * size.\n4. Rerun the tests.',
-  },
-  BETA: {
-    title: 'WORKFLOW-BETA check list window boundaries',
-    description: 'Use when a list window starts at the wrong element.',
-    content: '1. Evaluate {formula} at the lowest valid argument.\n2. Fix the boundary.\n3. Rerun {test-command}.',
-  },
-  OVERFIT: {
-    title: 'WORKFLOW-OVERFIT fix an increment constant',
-    description: 'Use when a counter helper adds the wrong amount.',
-    content: '1. Find the constant.\n2. Change it.\n3. Rerun {test-command}.',
-  },
-};
-
-const markerOf = (text: string) => /TASK-(ALPHA|BETA|BROKEN|OVERFIT)/.exec(text)?.[1] ?? 'UNKNOWN';
-/** the task whose issue is the user message (the prompts of memory calls also quote other tasks) */
-const taskOf = (ctx: ScriptContext) => markerOf(contentText(ctx.body.messages.find((m) => m.role === 'user')?.content));
-
-const script: Script = {
-  before: (ctx) => (!ctx.schemaName && taskOf(ctx) === 'BROKEN' ? { status: 400, body: { error: { message: 'refused by the test server' } } } : undefined),
-  agent: (ctx) => {
-    const marker = taskOf(ctx);
-    if (ctx.step === 0) return { toolCalls: [{ name: 'edit_file', arguments: EDITS[marker]! }] };
-    return { toolCalls: [{ name: 'finish', arguments: { summary: `fixed ${marker}` } }] };
-  },
-  structured: {
-    judge: () => ({ json: { success: true, reason: 'looks right' } }),
-    memory_items: (ctx) => ({ json: { items: [LESSONS[markerOf(ctx.text.split('## Trajectory')[0]!)] ?? LESSONS.OVERFIT!] } }),
-    workflows: (ctx) => ({ json: { items: [WORKFLOWS[markerOf(ctx.text.split('## Successful trajectory')[0]!)]!] } }),
-  },
-};
 
 const STRATEGIES = ['none', 'trajectory', 'workflow', 'reasoningbank'] as const;
 
@@ -126,12 +29,7 @@ describe('reasoningbank bench (end to end)', function () {
     server = new ScriptedServer(script);
     await server.start();
     suiteDir = tempDir('rb-bench-suite-');
-    for (const [name, files] of Object.entries(TASKS)) {
-      for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(suiteDir, name, file)), { recursive: true });
-        fs.writeFileSync(path.join(suiteDir, name, file), text);
-      }
-    }
+    writeSuite(suiteDir);
     reportDir = path.join(tempDir('rb-bench-out-'), 'report');
     home = tempDir('rb-home-');
     result = await runCli(
@@ -157,6 +55,7 @@ describe('reasoningbank bench (end to end)', function () {
 
   it('prints exactly one JSON object and exits 0', () => {
     assert.strictEqual(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /MaxListenersExceededWarning/, 'each run has a signal of its own');
     const lines = result.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 1);
     report = JSON.parse(lines[0]!);
@@ -268,7 +167,10 @@ describe('reasoningbank bench (end to end)', function () {
       assert.strictEqual(s.memory.retrieved, mine.reduce((n, r) => n + r.retrieved.length, 0));
       assert.strictEqual(s.memory.added, mine.reduce((n, r) => n + r.added.length, 0));
       if (s.strategy === 'none') assert.strictEqual(s.vsNone, null);
-      else assert.deepStrictEqual([s.vsNone!.successRatePoints, s.vsNone!.resolved], [0, 0]);
+      else {
+        assert.deepStrictEqual([s.vsNone!.successRatePoints, s.vsNone!.resolved, s.vsNone!.ci95, s.vsNone!.mcnemarP], [0, 0, [0, 0], 1]);
+        assert.strictEqual(s.vsNone!.pairs, 8);
+      }
     }
     const rb = report.strategies.find((s) => s.strategy === 'reasoningbank')!;
     assert.ok(rb.memory.retrieved > 0 && rb.memory.added > 0);
@@ -282,11 +184,14 @@ describe('reasoningbank bench (end to end)', function () {
     assert.deepStrictEqual(onDisk, printed);
     assert.strictEqual(files.svg, path.join(reportDir, 'learning-curve.svg'));
     const md = fs.readFileSync(path.join(reportDir, 'report.md'), 'utf8');
-    assert.match(md, /\| \*\*reasoningbank\*\* \| 4\/8 \| 50% \| ±0\.0 pp \(±0\) \|/);
+    assert.match(md, /\| \*\*reasoningbank\*\* \| 4\/8 \| 50% \| ±0\.0 pp \(±0\) \[±0\.0, ±0\.0\] p = 1 \|/);
     assert.match(md, /!\[[^\]]*\]\(learning-curve\.svg\)/);
     const svg = fs.readFileSync(path.join(reportDir, 'learning-curve.svg'), 'utf8');
     assert.strictEqual((svg.match(/<polyline /g) ?? []).length, 4);
     for (const s of ['trajectory', 'workflow', 'reasoningbank']) assert.ok(fs.existsSync(path.join(reportDir, 'memory', `${s}.sqlite`)), s);
+    assert.deepStrictEqual(fs.readdirSync(path.join(reportDir, 'units')).sort(), STRATEGIES.map((s) => `${s}.stream-1.json`).sort());
+    assert.deepStrictEqual([report.settings.streams, report.settings.seed, report.shard], [1, null, null]);
+    assert.ok(report.runs.every((r) => r.stream === 1));
     assert.ok(!fs.existsSync(path.join(reportDir, 'memory', 'none.sqlite')));
   });
 
@@ -346,12 +251,7 @@ describe('reasoningbank bench with MaTTS (end to end)', function () {
     });
     await server.start();
     const suiteDir = tempDir('rb-bench-suite-');
-    for (const name of ['1-alpha', '2-beta']) {
-      for (const [file, text] of Object.entries(TASKS[name]!)) {
-        fs.mkdirSync(path.dirname(path.join(suiteDir, name, file)), { recursive: true });
-        fs.writeFileSync(path.join(suiteDir, name, file), text);
-      }
-    }
+    writeSuite(suiteDir, ['1-alpha', '2-beta']);
     const home = tempDir('rb-home-');
     const r = await runCli(['bench', '--suite', suiteDir, '--strategy', 'none,reasoningbank', '--k', '2', '--mode', 'parallel', '--json'], {
       env: { OPENAI_BASE_URL: server.url, REASONINGBANK_MODEL: 'scripted', HOME: home, TMPDIR: home },

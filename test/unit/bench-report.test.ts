@@ -9,6 +9,7 @@ const TASKS = ['t1', 't2', 't3'];
 function run(strategy: StrategyName, pass: number, taskIndex: number, status: BenchRun['status'], extra: Partial<BenchRun> = {}): BenchRun {
   return {
     strategy,
+    stream: 1,
     pass,
     position: (pass - 1) * TASKS.length + taskIndex + 1,
     task: TASKS[taskIndex]!,
@@ -45,11 +46,12 @@ const RUNS: BenchRun[] = [
 ];
 
 const META = {
-  suite: { name: 'mini', dir: '/suites/mini', tasks: TASKS },
-  settings: { strategies: ['none', 'reasoningbank'] as StrategyName[], k: 1, mode: 'parallel' as const, repeat: 2, maxSteps: 30, model: 'model "m" at http://x/v1', embeddingModel: null },
+  suite: { name: 'mini', dir: '/suites/mini', tasks: TASKS, digest: 'sha256:0' },
+  settings: { strategies: ['none', 'reasoningbank'] as StrategyName[], k: 1, mode: 'parallel' as const, repeat: 2, streams: 1, seed: null, maxSteps: 30, model: 'model "m" at http://x/v1', embeddingModel: null },
   startedAt: new Date('2025-01-01T10:00:00Z'),
   finishedAt: new Date('2025-01-01T10:05:00Z'),
   completed: true,
+  units: ['none/stream-1', 'reasoningbank/stream-1'],
 };
 
 describe('bench report', () => {
@@ -77,6 +79,11 @@ describe('bench report', () => {
     assert.deepStrictEqual(v.gained, ['t3@1', 't1@2', 't3@2']);
     assert.deepStrictEqual(v.lost, []);
     assert.strictEqual(v.meanSteps, 6 - 10);
+    // paired: only where neither errored (t3@2 of none errored), so the mean difference is over 5 pairs
+    assert.deepStrictEqual([v.steps.meanDiff, v.steps.pairs], [(0 - 4 - 2 - 6 - 6) / 5, 5]);
+    assert.strictEqual(v.pairs, 6);
+    assert.deepStrictEqual(v.discordant, { gained: 3, lost: 0 });
+    assert.strictEqual(v.mcnemarP, 0.25);
     assert.strictEqual(v.meanTokens, Math.round(7700 / 6 - 1100));
     // a cancelled stream compares only what both ran
     const short = compareWithNone(RUNS.filter((r) => r.strategy === 'reasoningbank' && r.pass === 1), RUNS.filter((r) => r.strategy === 'none'));
@@ -86,9 +93,12 @@ describe('bench report', () => {
   it('audits leave-one-out: a task may not get back what it distilled itself', () => {
     assert.deepStrictEqual(leaveOneOutAudit(RUNS).violations, [], 'a1 came back to t3, but t3 only merged into it');
     const bad = [...RUNS, run('reasoningbank', 3, 0, 'resolved', { retrieved: ['a2', 'b1'] })];
-    assert.deepStrictEqual(leaveOneOutAudit(bad).violations, [{ strategy: 'reasoningbank', task: 't1', pass: 3, ids: ['a2'] }]);
+    assert.deepStrictEqual(leaveOneOutAudit(bad).violations, [{ strategy: 'reasoningbank', task: 't1', stream: 1, pass: 3, ids: ['a2'] }]);
+    // another stream has a memory of its own: what t1 taught itself in stream 1 is not its own in stream 2
+    const otherStream = [...RUNS, run('reasoningbank', 1, 0, 'resolved', { stream: 2, retrieved: ['a2'] })];
+    assert.deepStrictEqual(leaveOneOutAudit(otherStream).violations, []);
     const recalledOwn = [...RUNS, run('reasoningbank', 3, 0, 'resolved', { retrieved: ['b1'], recalled: ['a2'] })];
-    assert.deepStrictEqual(leaveOneOutAudit(recalledOwn).violations, [{ strategy: 'reasoningbank', task: 't1', pass: 3, ids: ['a2'] }], 'recall counts too');
+    assert.deepStrictEqual(leaveOneOutAudit(recalledOwn).violations, [{ strategy: 'reasoningbank', task: 't1', stream: 1, pass: 3, ids: ['a2'] }], 'recall counts too');
   });
 
   it('reports lessons shown, recalled and cited per run for each memory strategy', () => {
@@ -121,7 +131,16 @@ describe('bench report', () => {
     const md = renderMarkdown(buildReport(RUNS, META), { svgFile: 'learning-curve.svg' });
     assert.match(md, /^# Bench: mini/);
     assert.match(md, /\| \*\*none\*\* \| 2\/6 \| 33% \| — \| 10\.0 \| — \| 1\.1k \| — \| 2\.0 s \| 0 \| 0 \| 1 \|/);
-    assert.match(md, /\| \*\*reasoningbank\*\* \| 5\/6 \| 83% \| \+50\.0 pp \(\+3\) \| 6\.0 \| −4\.0 \| 1\.3k \| \+183 \| 2\.0 s \| 6 \| 4 \| 0 \|/);
+    const v = buildReport(RUNS, META).strategies[1]!.vsNone!;
+    const ci = (c: [number, number] | null, digits: number, unit = '') =>
+      `\\[${c!.map((x, i) => `${x > 0 ? '\\+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(digits)}${i ? unit : ''}`).join(', ')}\\]`;
+    assert.match(
+      md,
+      new RegExp(
+        `\\| \\*\\*reasoningbank\\*\\* \\| 5/6 \\| 83% \\| \\+50\\.0 pp \\(\\+3\\) ${ci(v.ci95, 1)} p = 0\\.25 \\| 6\\.0 \\| −3\\.6 ${ci(v.steps.ci95, 1)} \\| 1\\.3k \\| \\+183 ${ci(v.tokens.ci95, 0)} \\| 2\\.0 s \\| 6 \\| 4 \\| 0 \\|`,
+      ),
+    );
+    assert.match(md, /95 % paired-bootstrap interval/);
     assert.match(md, /\*\*reasoningbank\*\* resolved `t3@1`, `t1@2`, `t3@2` that `none` did not/);
     assert.match(md, /\| reasoningbank \| 2\/3 \(67%\) \| 3\/3 \(100%\) \|/);
     assert.match(md, /!\[Cumulative success rate[^\]]*\]\(learning-curve\.svg\)/);
@@ -154,5 +173,44 @@ describe('bench report', () => {
     assert.strictEqual((svg.match(/<circle /g) ?? []).length, 12);
     // well-formed enough for any XML reader: every element closed, special characters escaped
     assert.doesNotMatch(svg.replace(/&(amp|lt|gt|quot);/g, ''), /&/);
+  });
+
+  it('with several streams, pairs by task × stream × pass, reproducibly, and draws a band over the streams', () => {
+    // stream 2 repeats stream 1 with the roles of none and reasoningbank swapped on t1: one gain, one loss
+    const stream2 = RUNS.map((r) => ({ ...r, stream: 2 }));
+    stream2[0] = { ...stream2[0]!, status: 'resolved' };
+    stream2[6] = { ...stream2[6]!, status: 'unresolved' };
+    const meta = { ...META, settings: { ...META.settings, streams: 2, seed: 5 }, units: ['none/stream-1', 'none/stream-2', 'reasoningbank/stream-1', 'reasoningbank/stream-2'] };
+    const report = buildReport([...stream2, ...RUNS].reverse(), meta);
+    assert.deepStrictEqual(
+      report.runs.map((r) => `${r.strategy}${r.stream}:${r.position}`).slice(0, 7),
+      ['none1:1', 'none1:2', 'none1:3', 'none1:4', 'none1:5', 'none1:6', 'none2:1'],
+      'canonical order: strategy, stream, position',
+    );
+    const v = report.strategies[1]!.vsNone!;
+    assert.strictEqual(v.pairs, 12);
+    // gained in each stream: t3 pass 1, t1 and t3 pass 2 (6); lost: t1 pass 1 of stream 2
+    assert.deepStrictEqual(v.discordant, { gained: 6, lost: 1 });
+    assert.ok(v.gained.includes('t3@2.1') && v.lost.includes('t1@2.1'), 'labels name the stream');
+    assert.strictEqual(v.successRatePoints, Math.round(((6 - 1) / 12) * 1000) / 10);
+    assert.ok(Math.abs(v.mcnemarP - 2 * (1 + 7) / 128) < 1e-12, `${v.mcnemarP}`);
+    assert.ok(v.ci95![0] < v.successRatePoints && v.successRatePoints < v.ci95![1]);
+    assert.deepStrictEqual(buildReport(RUNS.concat(stream2), meta).strategies, report.strategies, 'the same runs give the same statistics');
+    assert.deepStrictEqual(report.orders.map((o) => o.stream), [1, 2]);
+    for (const o of report.orders) assert.deepStrictEqual([...o.tasks].sort(), TASKS, 'each stream runs every task once per pass');
+
+    const curves = learningCurves(report);
+    assert.strictEqual(curves[0]!.streams, 2);
+    assert.deepStrictEqual(curves[0]!.low.slice(0, 2), [0, 1 / 2]);
+    assert.deepStrictEqual(curves[0]!.high.slice(0, 2), [1, 1]);
+    assert.deepStrictEqual(curves[0]!.points.slice(0, 2), [1 / 2, 3 / 4]);
+    const svg = learningCurveSvg(report);
+    assert.strictEqual((svg.match(/<polygon /g) ?? []).length, 2, 'one band per strategy');
+    assert.strictEqual((svg.match(/<polyline /g) ?? []).length, 2);
+    assert.match(svg, /mean of 2 streams; shaded: lowest to highest stream/);
+    assert.strictEqual((learningCurveSvg(buildReport(RUNS, META)).match(/<polygon /g) ?? []).length, 0, 'no band for one stream');
+    const md = renderMarkdown(report);
+    assert.match(md, /\| task \| stream \| pass \| none \| reasoningbank \|/);
+    assert.match(md, /\| `t1` \| 2 \| 1 \| ✅/);
   });
 });

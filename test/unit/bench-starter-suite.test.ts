@@ -6,17 +6,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadSuite } from '../../src/bench/suite';
+import { filesUnder, loadSuite } from '../../src/bench/suite';
 import { judgeTask, prepareTaskRepo } from '../../src/bench/task-repo';
 import { runCommand, scrubEnv } from '../../src/engine/exec';
 
 const SUITE = path.resolve(__dirname, '..', '..', 'bench', 'suites', 'starter');
-
-function filesUnder(dir: string, base = dir): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))],
-  );
-}
 
 async function run(command: string, cwd: string) {
   return runCommand({ command, cwd, timeoutMs: 60_000, env: scrubEnv(process.env) });
@@ -31,8 +25,11 @@ describe('bench starter suite', function () {
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('has at least 10 tasks, each with hidden tests and a reference fix', () => {
-    assert.ok(suite.tasks.length >= 10, `${suite.tasks.length} tasks`);
+  it('has at least 30 tasks in at least 6 bug families, each with hidden tests and a reference fix', () => {
+    assert.ok(suite.tasks.length >= 30, `${suite.tasks.length} tasks`);
+    const families = new Set(suite.tasks.map((t) => t.family));
+    assert.ok(!families.has(null), 'every task names its bug family');
+    assert.ok(families.size >= 6, [...families].join(', '));
     for (const task of suite.tasks) {
       assert.strictEqual(task.testCommand, 'node --test', task.name);
       assert.ok(task.hiddenDir, `${task.name} has hidden tests`);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { loadSuite, loadTask } from '../../src/bench/suite';
+import { loadSuite, loadTask, suiteDigest } from '../../src/bench/suite';
 import { countTests, judgeTask, prepareTaskRepo } from '../../src/bench/task-repo';
 import { EngineError } from '../../src/engine/errors';
 
@@ -35,6 +35,18 @@ const OVERFIT = '--- a/src/inc.js\n+++ b/src/inc.js\n@@ -1 +1 @@\n-module.export
 describe('bench suite loader', () => {
   after(() => {
     for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('digests every file of every task: the same suite anywhere gives the same digest, an edit changes it', () => {
+    const a = tmp();
+    const b = tmp();
+    for (const root of [a, b]) write(root, Object.fromEntries(Object.entries(TASK).map(([f, t]) => [`01-inc/${f}`, t])));
+    const digest = suiteDigest(loadSuite(a).tasks);
+    assert.match(digest, /^sha256:[0-9a-f]{64}$/);
+    assert.strictEqual(suiteDigest(loadSuite(b).tasks), digest, 'the folder it lives in does not count');
+    fs.appendFileSync(path.join(b, '01-inc', 'hidden', 'test', 'inc.hidden.test.js'), '// edited\n');
+    assert.notStrictEqual(suiteDigest(loadSuite(b).tasks), digest);
+    assert.strictEqual(loadTask(path.join(a, '01-inc')).family, null);
   });
 
   it('loads tasks in name order with their settings', () => {

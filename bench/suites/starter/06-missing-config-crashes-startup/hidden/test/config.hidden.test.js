@@ -15,7 +15,11 @@ test('defaults are a fresh object each time', async () => {
 
 test('bad JSON is still an error', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
-  const file = path.join(dir, 'worker.json');
-  fs.writeFileSync(file, '{ concurrency: ');
-  await assert.rejects(loadConfig(file), SyntaxError);
+  try {
+    const file = path.join(dir, 'worker.json');
+    fs.writeFileSync(file, '{ concurrency: ');
+    await assert.rejects(loadConfig(file), SyntaxError);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,9 +8,13 @@ const { loadConfig, DEFAULTS } = require('../src/config');
 
 test('a config file overrides the defaults', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
-  const file = path.join(dir, 'worker.json');
-  fs.writeFileSync(file, JSON.stringify({ concurrency: 8 }));
-  assert.deepEqual(await loadConfig(file), { ...DEFAULTS, concurrency: 8 });
+  try {
+    const file = path.join(dir, 'worker.json');
+    fs.writeFileSync(file, JSON.stringify({ concurrency: 8 }));
+    assert.deepEqual(await loadConfig(file), { ...DEFAULTS, concurrency: 8 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('without a config file the defaults apply', async () => {
