@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ScriptedServer, contentText } from '../fixtures/scripted-server';
-import { TASKS, markerOf, script, writeSuite } from '../fixtures/bench-suite';
+import { TASKS, injectedBlock, markerOf, script, writeSuite } from '../fixtures/bench-suite';
 import { cleanupTempDirs, ensureBuilt, runCli, tempDir } from '../fixtures/repos';
 import type { BenchReport } from '../../src/bench/report';
 
@@ -274,8 +274,3 @@ describe('reasoningbank bench with MaTTS (end to end)', function () {
     assert.match(contentText(contrast[0]!.body.messages[0].content), /Several attempts were made/);
   });
 });
-
-function injectedBlock(firstUserMessage: string): string {
-  const at = firstUserMessage.indexOf('Lessons from earlier tasks follow');
-  return at < 0 ? '' : firstUserMessage.slice(at);
-}

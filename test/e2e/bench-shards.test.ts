@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ScriptedServer, contentText } from '../fixtures/scripted-server';
-import { markerOf, script, writeSuite } from '../fixtures/bench-suite';
+import { injectedBlock, markerOf, script, writeSuite } from '../fixtures/bench-suite';
 import { cleanupTempDirs, ensureBuilt, runCli, tempDir } from '../fixtures/repos';
 import type { BenchReport } from '../../src/bench/report';
 import type { BenchRun } from '../../src/bench/runner';
@@ -54,7 +54,7 @@ describe('reasoningbank bench: streams, shards, merge, resume (end to end)', fun
   const firsts = () =>
     chat()
       .filter((r) => r.step === 0 && r.body.tools?.length)
-      .map((r) => ({ marker: markerOf(contentText(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content)), system: contentText(r.body.messages[0].content) }));
+      .map((r) => ({ marker: markerOf(contentText(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content)), injected: injectedBlock(contentText(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content)) }));
   const bench = (args: string[], opts: Parameters<typeof runCli>[1] = {}) =>
     runCli(['bench', '--suite', suiteDir, ...args], { env, timeoutMs: 400_000, ...opts });
 
@@ -93,10 +93,10 @@ describe('reasoningbank bench: streams, shards, merge, resume (end to end)', fun
     // separate memories: reasoningbank's second stream starts empty although the first learned a matching lesson
     const rb1 = seen.slice(6, 9);
     const rb2 = seen.slice(9, 12);
-    assert.match(rb1[2]!.system, /LESSON-BETA/, 'stream 1: alpha (third) gets what beta taught');
-    assert.doesNotMatch(rb2[0]!.system, /Lessons from earlier tasks|LESSON-/, 'stream 2 starts from an empty memory');
-    assert.match(rb2[1]!.system, /LESSON-BETA/);
-    assert.doesNotMatch(rb2[1]!.system, /LESSON-OVERFIT/, 'stream 2 has not seen overfit yet; stream 1 had');
+    assert.match(rb1[2]!.injected, /LESSON-BETA/, 'stream 1: alpha (third) gets what beta taught');
+    assert.doesNotMatch(rb2[0]!.injected, /Lessons from earlier tasks|LESSON-/, 'stream 2 starts from an empty memory');
+    assert.match(rb2[1]!.injected, /LESSON-BETA/);
+    assert.doesNotMatch(rb2[1]!.injected, /LESSON-OVERFIT/, 'stream 2 has not seen overfit yet; stream 1 had');
     assert.deepStrictEqual(whole.leaveOneOut.violations, []);
     const memory = fs.readdirSync(path.join(out, 'whole', 'memory')).sort();
     assert.deepStrictEqual(memory, ['reasoningbank.stream-1.sqlite', 'reasoningbank.stream-2.sqlite']);
