@@ -5,7 +5,7 @@
 import type { TestResult, Verdict, AttemptStatus, RunStatus } from './types';
 
 export type EngineEvent =
-  | { type: 'run-start'; runId: string; task: string; k: number; mode: 'single' | 'parallel' | 'sequential'; repo: string }
+  | { type: 'run-start'; runId: string; task: string; k: number; mode: 'single' | 'parallel' | 'sequential'; repo: string; sandbox: import('./sandbox/types').Sandbox }
   | { type: 'memory-retrieved'; runId: string; method: 'hybrid' | 'lexical' | 'none'; items: { id: string; title: string; score: number }[] }
   | { type: 'attempt-start'; runId: string; attempt: number; worktree: string }
   | { type: 'step'; runId: string; attempt: number; step: number }

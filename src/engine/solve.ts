@@ -20,6 +20,9 @@ import { selectBest } from './attempts/select';
 import { MemoryBank, defaultMemoryPath } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
+import { detectSandbox } from './sandbox/sandbox';
+import { UNSANDBOXED, type Sandbox } from './sandbox/types';
+import { untrustedBankReason } from './memory/trust';
 
 export const DEFAULT_MAX_STEPS = 50;
 export const MAX_K = 8;
@@ -37,10 +40,14 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   const signal = opts.signal;
   const warn = (message: string) => events({ type: 'log', level: 'warn', message });
 
+  const sandbox = await chooseSandbox(opts, warn);
+  const memoryFile = opts.memoryFile ?? defaultMemoryPath(repoTop);
+  if (!opts.noMemory && !opts.lessonMemory && !opts.trustMemory) await assertTrustedBank(memoryFile);
+
   await pruneStaleWorktrees(repoTop).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
   const runDir = createRunDir(repoTop, runId);
-  events({ type: 'run-start', runId, task, k, mode, repo: repoTop });
+  events({ type: 'run-start', runId, task, k, mode, repo: repoTop, sandbox });
 
   const testCommand = opts.testCommand === undefined ? await detectTestCommand(repoTop) : opts.testCommand || null;
   events({
@@ -54,7 +61,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   if (!opts.noMemory) {
     memory =
       opts.lessonMemory ??
-      new ReasoningBankMemory(await MemoryBank.open(opts.memoryFile ?? defaultMemoryPath(repoTop), { model: opts.model, onWarn: warn }));
+      new ReasoningBankMemory(await MemoryBank.open(memoryFile, { model: opts.model, onWarn: warn }));
   }
   let retrieved: RetrievedForPrompt = { ids: [], prompt: '', method: 'none', items: [] };
   if (memory) {
@@ -80,6 +87,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     worktreeDir: opts.worktreeDir,
     allowEnv: opts.allowEnv,
     approveCommand: opts.approveCommand,
+    sandbox,
     events,
     signal,
     portBase: 3100 + Math.floor(Math.random() * 50) * 10,
@@ -160,6 +168,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
         ...(r.error ? { error: r.error } : {}),
       })),
       chosen,
+      sandbox,
       runDir,
     };
 
@@ -191,6 +200,25 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
   }
+}
+
+/** The OS sandbox for this run; unconfined only when asked for, and then said once. */
+async function chooseSandbox(opts: SolveOptions, warn: (message: string) => void): Promise<Sandbox> {
+  if (opts.noSandbox) {
+    warn('no sandbox: the agent\'s commands and the tests run unconfined, with your permissions, files and network');
+    return UNSANDBOXED;
+  }
+  return detectSandbox(opts.network ?? 'off');
+}
+
+async function assertTrustedBank(file: string): Promise<void> {
+  const reason = await untrustedBankReason(file);
+  if (!reason) return;
+  throw new EngineError(
+    'untrusted-memory',
+    `the memory bank ${file} ${reason}; its lessons would steer the agent, so it is not used until you confirm it. ` +
+      `Review it (\`reasoningbank memory list --memory ${file}\`), then run again with --trust-memory or --memory ${file}, or with --no-memory.`,
+  );
 }
 
 function publicTests(t: TestResult | null): ResultTests | null {

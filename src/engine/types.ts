@@ -58,6 +58,8 @@ export interface SolveResult {
   memory: { retrieved: string[]; added: string[] };
   attempts: AttemptResult[];
   chosen: number;
+  /** what confined the agent's commands and the tests */
+  sandbox?: import('./sandbox/types').Sandbox;
   /** where the run record was written */
   runDir?: string;
   error?: { code: string; message: string };
@@ -86,6 +88,12 @@ export interface SolveOptions {
   worktreeDir?: string;
   /** environment variable names commands may see despite the secret filter */
   allowEnv?: string[];
+  /** network for sandboxed commands (default "off"; the sandbox's own loopback always works) */
+  network?: import('./sandbox/types').NetworkMode;
+  /** run commands unconfined (no OS sandbox); said once as a warning */
+  noSandbox?: boolean;
+  /** use the memory bank even if git tracks it or another user created it */
+  trustMemory?: boolean;
   /** asked before each agent command; absent = allowed (the CLI is headless) */
   approveCommand?: import('./agent/types').CommandApprover;
   /** lessons retrieved per task (default 3) */

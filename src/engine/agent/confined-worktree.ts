@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCommand, type RunOutcome } from '../exec';
+import { runCommand, type RunOptions, type RunOutcome } from '../exec';
 import type { CommandApprover } from './types';
 
 export interface WorkspaceOptions {
@@ -15,6 +15,8 @@ export interface WorkspaceOptions {
   defaultTimeoutS?: number;
   maxTimeoutS?: number;
   approve?: CommandApprover;
+  /** the OS sandbox commands run in; absent: unconfined (unit tests of the tools) */
+  sandbox?: RunOptions['sandbox'];
   attempt?: number;
   signal?: AbortSignal;
 }
@@ -40,6 +42,7 @@ export class Workspace {
   readonly attempt: number;
   readonly signal?: AbortSignal;
   private readonly approve?: CommandApprover;
+  private readonly sandbox?: RunOptions['sandbox'];
   /** the root as given, so absolute paths the model copied from `pwd` output are recognised */
   private readonly givenRoot: string;
 
@@ -55,6 +58,7 @@ export class Workspace {
     this.maxTimeoutS = opts.maxTimeoutS ?? 600;
     this.defaultTimeoutS = Math.min(opts.defaultTimeoutS ?? 120, this.maxTimeoutS);
     this.approve = opts.approve;
+    this.sandbox = opts.sandbox;
     this.attempt = opts.attempt ?? 0;
     this.signal = opts.signal;
   }
@@ -113,6 +117,7 @@ export class Workspace {
       env: this.env,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       maxOutputChars: 10_000,
+      sandbox: this.sandbox,
     });
     return { ran: true, timeoutS: effective, clamped: effective !== wanted, ...outcome };
   }

@@ -18,6 +18,8 @@ import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
 import { scrubEnv } from '../exec';
+import { privateTempEnv } from '../sandbox/sandbox';
+import type { Sandbox } from '../sandbox/types';
 import { CancelledError, EngineError, type ErrorCode, errorMessage } from '../errors';
 
 export interface AttemptContext {
@@ -33,6 +35,8 @@ export interface AttemptContext {
   worktreeDir?: string;
   allowEnv?: string[];
   approveCommand?: CommandApprover;
+  /** confines run_command and the test command (they run code the agent wrote) */
+  sandbox: Sandbox;
   events: EventSink;
   signal?: AbortSignal;
   /** base for the PORT each attempt gets, so parallel dev servers do not collide */
@@ -73,8 +77,14 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     linkedFolders: ctx.linkedFolders,
   });
   ctx.events({ type: 'attempt-start', runId: ctx.runId, attempt: index, worktree: worktree.path });
-  const env = scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index) });
-  const workspace = new Workspace({ root: worktree.path, env, approve: ctx.approveCommand, attempt: index, signal: ctx.signal });
+  const workspace = new Workspace({
+    root: worktree.path,
+    env: commandEnv(ctx, worktree, index),
+    sandbox: confinedTo(ctx, worktree),
+    approve: ctx.approveCommand,
+    attempt: index,
+    signal: ctx.signal,
+  });
   return {
     index,
     worktree,
@@ -84,12 +94,26 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
   };
 }
 
+/** The scrubbed environment of an attempt's commands: its own PORT, temp folder and caches. */
+function commandEnv(ctx: AttemptContext, worktree: Worktree, index: number): NodeJS.ProcessEnv {
+  return scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index), ...privateTempEnv(worktree.tmpDir) });
+}
+
+/** Writable: the worktree and its temp folder; the worktree's `.git` pointer stays read-only. */
+function confinedTo(ctx: AttemptContext, worktree: Worktree) {
+  return {
+    sandbox: ctx.sandbox,
+    confinement: { writable: [worktree.path, worktree.tmpDir], readOnly: [path.join(worktree.path, '.git')] },
+  };
+}
+
 export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
   if (!ctx.testCommand) return null;
   const result = await runTests({
     command: ctx.testCommand,
     cwd: open.worktree.path,
-    env: scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + open.index) }),
+    env: commandEnv(ctx, open.worktree, open.index),
+    sandbox: confinedTo(ctx, open.worktree),
     signal: ctx.signal,
   });
   ctx.events({ type: 'tests', runId: ctx.runId, attempt: open.index, phase, result });
@@ -126,7 +150,7 @@ export async function judgeAttempt(
   baseline: TestResult | null,
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
-  const patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
+  const patch = await diffWorktree(open.worktree, open.worktree.baseCommit);
   const after = await runTestsIn(ctx, open, 'after');
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;

@@ -1,0 +1,18 @@
+/**
+ * The bubblewrap command line for one command: the whole file system read-only, the attempt's worktree and
+ * private temp folder writable, its `.git` pointer read-only, fresh /dev and /proc, its own PID namespace
+ * (the command sees none of the engine's or editor's processes, and everything it starts dies with it),
+ * no network unless asked for (the sandbox keeps its own loopback).
+ */
+import type { Confinement, NetworkMode } from './types';
+
+export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[]): string[] {
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const dir of conf.writable) args.push('--bind', dir, dir);
+  // after the writable binds, so these win inside them
+  for (const p of conf.readOnly) args.push('--ro-bind', p, p);
+  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');
+  if (network === 'off') args.push('--unshare-net');
+  args.push('--chdir', conf.cwd, '--', ...argv);
+  return args;
+}

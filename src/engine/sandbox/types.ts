@@ -1,0 +1,20 @@
+/** What confined a run, as the result JSON and the run-start event report it. */
+export type SandboxKind = 'bwrap' | 'sandbox-exec' | 'none';
+export type NetworkMode = 'on' | 'off';
+
+export interface Sandbox {
+  kind: SandboxKind;
+  /** "on" for kind "none": nothing stops an unconfined command */
+  network: NetworkMode;
+}
+
+/** The places one command may write; everything else is read-only inside the sandbox. */
+export interface Confinement {
+  cwd: string;
+  /** writable folders (the attempt's worktree and its private temp folder) */
+  writable: string[];
+  /** files or folders inside a writable one that stay read-only (the worktree's `.git` pointer) */
+  readOnly: string[];
+}
+
+export const UNSANDBOXED: Sandbox = { kind: 'none', network: 'on' };
