@@ -15,6 +15,8 @@ export interface WorkspaceOptions {
   defaultTimeoutS?: number;
   maxTimeoutS?: number;
   approve?: CommandApprover;
+  /** the worktree's admin folder: the tools' own git calls address it directly, never through `.git` */
+  gitDir?: string;
   /** the OS sandbox commands run in; absent: unconfined (unit tests of the tools) */
   sandbox?: RunOptions['sandbox'];
   attempt?: number;
@@ -40,6 +42,7 @@ export class Workspace {
   readonly defaultTimeoutS: number;
   readonly maxTimeoutS: number;
   readonly attempt: number;
+  readonly gitDir?: string;
   readonly signal?: AbortSignal;
   private readonly approve?: CommandApprover;
   private readonly sandbox?: RunOptions['sandbox'];
@@ -59,6 +62,7 @@ export class Workspace {
     this.defaultTimeoutS = Math.min(opts.defaultTimeoutS ?? 120, this.maxTimeoutS);
     this.approve = opts.approve;
     this.sandbox = opts.sandbox;
+    this.gitDir = opts.gitDir;
     this.attempt = opts.attempt ?? 0;
     this.signal = opts.signal;
   }
@@ -92,6 +96,10 @@ export class Workspace {
     if (escapes(path.relative(this.root, real))) {
       throw new ToolError(`path "${raw}" is a symbolic link (or lies under one) that leads outside the repository; it was refused.`);
     }
+    // git's metadata is the engine's: a rewritten `.git` file or config would make our own git run the attempt's code
+    if (hasGitComponent(rel) || hasGitComponent(path.relative(this.root, real))) {
+      throw new ToolError(`path "${raw}" is inside git's metadata (.git), which the tools do not read or write. Work on the project's files.`);
+    }
     return real;
   }
 
@@ -121,6 +129,11 @@ export class Workspace {
     });
     return { ran: true, timeoutS: effective, clamped: effective !== wanted, ...outcome };
   }
+}
+
+/** `.GIT` too: on case-insensitive file systems (macOS, Windows) it is the same entry */
+function hasGitComponent(rel: string): boolean {
+  return rel.split(/[\\/]/).some((part) => part.toLowerCase() === '.git');
 }
 
 function escapes(rel: string): boolean {

@@ -80,6 +80,7 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
   const workspace = new Workspace({
     root: worktree.path,
     env: commandEnv(ctx, worktree, index),
+    gitDir: worktree.gitDir,
     sandbox: confinedTo(ctx, worktree),
     approve: ctx.approveCommand,
     attempt: index,
