@@ -6,7 +6,8 @@
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { solve } from '../../engine/solve';
-import { badInput } from '../../engine/errors';
+import { badInput, errorMessage } from '../../engine/errors';
+import { detectSandbox } from '../../engine/sandbox/sandbox';
 import type { EngineEvent } from '../../engine/events';
 import type { CommandApprover } from '../../engine/agent/types';
 import type { AssistantReply } from '../../engine/llm/model';
@@ -46,8 +47,13 @@ export async function solveHandler(p: SolveParams, token: TokenLike, host: Solve
   if (token.isCancellationRequested) abort.abort();
   try {
     validate(p);
-    const allowed = new Set(p.approval?.allowedCommands ?? []);
-    const policy = p.approval?.policy ?? 'ask';
+    // no OS sandbox here: commands run unconfined, so the user sees every one of them first
+    const noSandbox = await detectSandbox(p.network ?? 'off').then(
+      () => false,
+      (err) => (host.warn(`${errorMessage(err)} Every command will be asked about.`), true),
+    );
+    const allowed = new Set(noSandbox ? [] : (p.approval?.allowedCommands ?? []));
+    const policy = noSandbox ? 'ask' : (p.approval?.policy ?? 'ask');
     const approveCommand: CommandApprover = async ({ command, attempt }) => {
       const decision = decideApproval(policy, command, [...allowed]);
       if (decision === 'allow') return { allowed: true };
@@ -69,6 +75,9 @@ export async function solveHandler(p: SolveParams, token: TokenLike, host: Solve
       model,
       linkedFolders: p.linkedFolders,
       worktreeDir: p.worktreeDir?.trim() ? p.worktreeDir : undefined,
+      network: p.network,
+      noSandbox,
+      trustMemory: !!p.trustMemory,
       approveCommand,
       events: (e) => host.event(p.ticket, e),
       signal: abort.signal,
