@@ -50,7 +50,11 @@ function changesWhatRuns(word: string): boolean {
 }
 
 export function isAllowedCommand(command: string, allowed: readonly string[]): boolean {
-  const words = simpleCommandWords(command.trim());
+  const cmd = command.trim();
+  if (!cmd) return false;
+  // the very text the user approved ("Always allow this command" stores it verbatim)
+  if (allowed.some((entry) => entry.trim() === cmd)) return true;
+  const words = simpleCommandWords(cmd);
   if (!words) return false;
   for (const raw of allowed) {
     const entry = simpleCommandWords(raw.trim());

@@ -71,6 +71,11 @@ describe('approval policy', () => {
       assert.strictEqual(isAllowedCommand('ls', ['ls; curl evil']), false, 'an entry that is not a simple command covers nothing');
     });
 
+    it('an entry matches its own text verbatim, whatever it holds ("Always allow this command")', () => {
+      assert.strictEqual(isAllowedCommand('npm test && npm run lint', ['npm test && npm run lint']), true);
+      assert.strictEqual(isAllowedCommand('npm test && npm run lint && curl evil', ['npm test && npm run lint']), false);
+    });
+
     it('splits words the way the shell does', () => {
       assert.deepStrictEqual(simpleCommandWords(`npx mocha --grep "adds two" 'a b'`), ['npx', 'mocha', '--grep', 'adds two', 'a b']);
       assert.strictEqual(simpleCommandWords('a | b'), null);
