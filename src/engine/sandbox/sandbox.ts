@@ -54,9 +54,13 @@ export async function detectSandbox(network: NetworkMode, platform: NodeJS.Platf
   );
 }
 
+/** A working sandbox is probed once per process; a failure is probed again (the user may install it meanwhile). */
 function probeOnce(key: string, probe: () => Promise<string | null>): Promise<string | null> {
   let found = probes.get(key);
-  if (!found) probes.set(key, (found = probe()));
+  if (!found) {
+    probes.set(key, (found = probe()));
+    void found.then((problem) => problem !== null && probes.delete(key));
+  }
   return found;
 }
 
