@@ -36,7 +36,7 @@ const probes = new Map<string, Promise<string | null>>();
  */
 export async function detectSandbox(network: NetworkMode, platform: NodeJS.Platform = process.platform): Promise<Sandbox> {
   if (platform === 'linux') {
-    const problem = await probeOnce('bwrap', () => probeBwrap());
+    const problem = await probeOnce(`bwrap:${process.env.PATH}`, () => probeBwrap());
     if (problem === null) return { kind: 'bwrap', network };
     throw usageError(
       `no sandbox can start on this machine: ${problem}. Commands the agent runs (and the tests) must be confined: ` +
