@@ -33,7 +33,8 @@ describe('sandbox', () => {
       assert.ok(at('--ro-bind', '/') === 0);
       assert.ok(at('--bind', wt) > 0 && at('--bind', tmp) > 0);
       assert.ok(at('--ro-bind', path.join(wt, '.git')) > at('--bind', wt));
-      for (const flag of ['--unshare-pid', '--die-with-parent', '--new-session', '--unshare-net']) assert.ok(args.includes(flag), flag);
+      for (const flag of ['--unshare-user', '--unshare-pid', '--die-with-parent', '--new-session', '--unshare-net']) assert.ok(args.includes(flag), flag);
+      assert.ok(at('--cap-drop', 'ALL') > 0);
       assert.deepStrictEqual(args.slice(-2), ['--', '/bin/true']);
       assert.ok(!bwrapArgs(conf(), 'on', ['/bin/true']).includes('--unshare-net'));
     });
@@ -53,6 +54,13 @@ describe('sandbox', () => {
       assert.strictEqual(fs.readFileSync(path.join(wt, '.git'), 'utf8'), 'gitdir: /somewhere\n');
       assert.ok(!fs.existsSync(path.join(os.homedir(), 'rb-sandbox-probe')));
       assert.match(r.output, /Read-only file system/);
+    });
+
+    it('has no capabilities, even when started by root: the read-only root cannot be remounted writable', async () => {
+      const probe = path.join('/etc', `rb-sandbox-probe-${process.pid}`);
+      const r = await run(`grep CapEff /proc/self/status; mount -o remount,rw / 2>&1; echo x > ${probe}`);
+      assert.match(r.output, /CapEff:\s+0+\n/);
+      assert.ok(!fs.existsSync(probe), 'wrote into /etc after a remount');
     });
 
     it('sees only its own processes, and nothing it starts outlives it', async () => {

@@ -2,7 +2,7 @@
  * The bubblewrap command line for one command: the whole file system read-only, the attempt's worktree and
  * private temp folder writable, its `.git` pointer read-only, fresh /dev and /proc, its own PID namespace
  * (the command sees none of the engine's or editor's processes, and everything it starts dies with it),
- * no network unless asked for (the sandbox keeps its own loopback).
+ * no network unless asked for (the sandbox keeps its own loopback), no capabilities.
  */
 import type { Confinement, NetworkMode } from './types';
 
@@ -11,6 +11,9 @@ export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[
   for (const dir of conf.writable) args.push('--bind', dir, dir);
   // after the writable binds, so these win inside them
   for (const p of conf.readOnly) args.push('--ro-bind', p, p);
+  // a user namespace and no capabilities even when we run as root: root's capabilities inside would let a
+  // command remount the read-only root writable (`mount -o remount,rw /` succeeds without these)
+  args.push('--unshare-user', '--cap-drop', 'ALL');
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');
   if (network === 'off') args.push('--unshare-net');
   args.push('--chdir', conf.cwd, '--', ...argv);
