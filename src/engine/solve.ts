@@ -208,7 +208,7 @@ async function chooseSandbox(opts: SolveOptions, warn: (message: string) => void
     warn('no sandbox: the agent\'s commands and the tests run unconfined, with your permissions, files and network');
     return UNSANDBOXED;
   }
-  return detectSandbox(opts.network ?? 'off');
+  return detectSandbox(opts.network ?? 'off', { otherwise: 'Or pass --no-sandbox to run them unconfined.' });
 }
 
 async function assertTrustedBank(file: string): Promise<void> {

@@ -121,7 +121,7 @@ describe('sandbox', () => {
   });
 
   it('on a platform without a sandbox, says so and names --no-sandbox (exit 2)', async () => {
-    await assert.rejects(detectSandbox('off', 'win32'), (err: unknown) => err instanceof EngineError && err.exitCode === 2 && /--no-sandbox/.test(err.message));
+    await assert.rejects(detectSandbox('off', { platform: 'win32', otherwise: 'Or pass --no-sandbox.' }), (err: unknown) => err instanceof EngineError && err.exitCode === 2 && /WSL.*--no-sandbox/.test(err.message));
   });
 
   it('sends temp files and home-folder caches to the private temp folder', () => {

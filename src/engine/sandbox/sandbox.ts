@@ -28,31 +28,37 @@ export function confinedArgv(sandbox: Sandbox, conf: Confinement, argv: string[]
   }
 }
 
-const probes = new Map<string, Promise<string | null>>();
-
 /**
  * The sandbox for this platform, started once for real to prove it works (bwrap may be installed where
- * user namespaces are off). Throws a usage error (exit 2) naming what to install when none can start.
+ * user namespaces are off). Throws a usage error (exit 2) naming what to install when none can start;
+ * `otherwise` ends that message with what the caller offers instead (the CLI: --no-sandbox).
  */
-export async function detectSandbox(network: NetworkMode, platform: NodeJS.Platform = process.platform): Promise<Sandbox> {
+export async function detectSandbox(
+  network: NetworkMode,
+  opts: { platform?: NodeJS.Platform; otherwise?: string } = {},
+): Promise<Sandbox> {
+  const platform = opts.platform ?? process.platform;
+  const otherwise = opts.otherwise ? ` ${opts.otherwise}` : '';
   if (platform === 'linux') {
     const problem = await probeOnce(`bwrap:${process.env.PATH}`, () => probeBwrap());
     if (problem === null) return { kind: 'bwrap', network };
     throw usageError(
       `no sandbox can start on this machine: ${problem}. Commands the agent runs (and the tests) must be confined: ` +
-        'install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install bubblewrap`), ' +
-        'or pass --no-sandbox to run them unconfined.',
+        'install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`, Fedora: `sudo dnf install bubblewrap`).' +
+        otherwise,
     );
   }
   if (platform === 'darwin') {
     if (fs.existsSync(SANDBOX_EXEC)) return { kind: 'sandbox-exec', network };
-    throw usageError(`no sandbox: ${SANDBOX_EXEC} is missing on this Mac. Pass --no-sandbox to run commands unconfined.`);
+    throw usageError(`no sandbox: ${SANDBOX_EXEC} is missing on this Mac.${otherwise}`);
   }
   throw usageError(
     `no OS sandbox is supported on ${platform}: commands the agent runs cannot be confined here. ` +
-      'Run it in WSL or a Linux container with bubblewrap installed, or pass --no-sandbox to run them unconfined.',
+      `Run it in WSL or a Linux container with bubblewrap installed.${otherwise}`,
   );
 }
+
+const probes = new Map<string, Promise<string | null>>();
 
 /** A working sandbox is probed once per process; a failure is probed again (the user may install it meanwhile). */
 function probeOnce(key: string, probe: () => Promise<string | null>): Promise<string | null> {
