@@ -35,6 +35,7 @@ describe('sandbox', () => {
       assert.ok(at('--ro-bind', path.join(wt, '.git')) > at('--bind', wt));
       for (const flag of ['--unshare-user', '--unshare-pid', '--die-with-parent', '--new-session', '--unshare-net']) assert.ok(args.includes(flag), flag);
       assert.ok(at('--cap-drop', 'ALL') > 0);
+      assert.ok(at('--tmpfs', '/tmp') > 0 && at('--tmpfs', '/tmp') < at('--bind', wt), 'hidden first, then bound back');
       assert.deepStrictEqual(args.slice(-2), ['--', '/bin/true']);
       assert.ok(!bwrapArgs(conf(), 'on', ['/bin/true']).includes('--unshare-net'));
     });
@@ -61,6 +62,20 @@ describe('sandbox', () => {
       const r = await run(`grep CapEff /proc/self/status; mount -o remount,rw / 2>&1; echo x > ${probe}`);
       assert.match(r.output, /CapEff:\s+0+\n/);
       assert.ok(!fs.existsSync(probe), 'wrote into /etc after a remount');
+    });
+
+    it('cannot reach the session\'s sockets (D-Bus, docker.sock, ssh-agent live under /tmp and /run)', async () => {
+      const sock = path.join(outside, 'agent.sock');
+      const server = require('net').createServer((c: import('net').Socket) => c.end('CONNECTED')).listen(sock);
+      await new Promise((res) => server.once('listening', res));
+      try {
+        const r = await run(`node -e "require('net').connect('${sock}').on('data', d => console.log(String(d))).on('error', e => console.log('refused', e.code))"; ls -A /run | wc -l`);
+        assert.match(r.output, /refused ENOENT/);
+        assert.doesNotMatch(r.output, /CONNECTED/);
+        assert.match(r.output, /^0$/m, '/run is empty inside');
+      } finally {
+        server.close();
+      }
     });
 
     it('sees only its own processes, and nothing it starts outlives it', async () => {

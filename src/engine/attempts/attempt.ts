@@ -104,7 +104,12 @@ function commandEnv(ctx: AttemptContext, worktree: Worktree, index: number): Nod
 function confinedTo(ctx: AttemptContext, worktree: Worktree) {
   return {
     sandbox: ctx.sandbox,
-    confinement: { writable: [worktree.path, worktree.tmpDir], readOnly: [path.join(worktree.path, '.git')] },
+    confinement: {
+      writable: [worktree.path, worktree.tmpDir],
+      readOnly: [path.join(worktree.path, '.git')],
+      // the admin folder is <common dir>/worktrees/<name>: git in the worktree reads the common dir
+      visible: [worktree.repo, path.dirname(path.dirname(worktree.gitDir))],
+    },
   };
 }
 

@@ -4,10 +4,22 @@
  * (the command sees none of the engine's or editor's processes, and everything it starts dies with it),
  * no network unless asked for (the sandbox keeps its own loopback), no capabilities.
  */
+import * as fs from 'fs';
 import type { Confinement, NetworkMode } from './types';
+
+/**
+ * Where the user's session keeps its sockets: the D-Bus session bus (`systemd-run --user` would start
+ * anything, unconfined), docker.sock, ssh-agent, X11. A read-only mount does not stop connect(), so these
+ * are replaced by empty folders; what the command needs from under them is bound back (`visible`).
+ */
+const SOCKET_DIRS = ['/tmp', '/run', '/var/run'];
 
 export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[]): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const dir of SOCKET_DIRS) if (isRealDir(dir)) args.push('--tmpfs', dir);
+  // DNS where /etc/resolv.conf points into /run (systemd-resolved): only useful with the network on
+  if (network === 'on') args.push('--ro-bind-try', '/run/systemd/resolve', '/run/systemd/resolve');
+  for (const p of conf.visible ?? []) args.push('--ro-bind', p, p);
   for (const dir of conf.writable) args.push('--bind', dir, dir);
   // after the writable binds, so these win inside them
   for (const p of conf.readOnly) args.push('--ro-bind', p, p);
@@ -18,4 +30,12 @@ export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[
   if (network === 'off') args.push('--unshare-net');
   args.push('--chdir', conf.cwd, '--', ...argv);
   return args;
+}
+
+function isRealDir(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -17,7 +17,8 @@ export function seatbeltProfile(conf: Confinement, network: NetworkMode): string
   ];
   if (readOnly) lines.push(`(deny file-write* ${readOnly})`);
   if (network === 'off') {
-    lines.push('(deny network*)', '(allow network* (local ip "localhost:*") (remote ip "localhost:*") (remote unix-socket))');
+    // unix sockets stay denied: the session's agents (ssh-agent, gpg-agent) listen on them
+    lines.push('(deny network*)', '(allow network* (local ip "localhost:*") (remote ip "localhost:*"))');
   }
   return lines.join('\n') + '\n';
 }

@@ -15,6 +15,11 @@ export interface Confinement {
   writable: string[];
   /** files or folders inside a writable one that stay read-only (the worktree's `.git` pointer) */
   readOnly: string[];
+  /**
+   * read-only places the command must see even where the sandbox hides a folder (/tmp, /run): the user's
+   * repository (linked dependency folders point into it) and its git folder
+   */
+  visible?: string[];
 }
 
 export const UNSANDBOXED: Sandbox = { kind: 'none', network: 'on' };
