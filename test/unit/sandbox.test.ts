@@ -78,6 +78,24 @@ describe('sandbox', () => {
       }
     });
 
+    it('hides the credentials in the home folder and leaves the rest of it readable', async () => {
+      const home = path.join(root, 'home');
+      fs.mkdirSync(path.join(home, '.aws'), { recursive: true });
+      fs.writeFileSync(path.join(home, '.aws', 'credentials'), 'aws_secret_access_key = HIDDEN-AWS');
+      fs.writeFileSync(path.join(home, '.npmrc'), '//registry.npmjs.org/:_authToken=HIDDEN-NPM');
+      fs.writeFileSync(path.join(home, '.profile'), 'VISIBLE-PROFILE\n');
+      const r = await runCommand({
+        command: 'cat "$HOME/.aws/credentials" "$HOME/.npmrc" "$HOME/.profile"; ls -A "$HOME/.aws" | wc -l',
+        cwd: wt,
+        timeoutMs: 20000,
+        env: { ...scrubEnv(process.env), HOME: home },
+        sandbox: { sandbox, confinement: { writable: [wt], readOnly: [], visible: [home], home } },
+      });
+      assert.doesNotMatch(r.output, /HIDDEN/);
+      assert.match(r.output, /VISIBLE-PROFILE/);
+      assert.match(r.output, /^0$/m);
+    });
+
     it('sees only its own processes, and nothing it starts outlives it', async () => {
       const r = await run('setsid nohup sleep 291 >/dev/null 2>&1 & ls /proc | grep -c "^[0-9]"');
       assert.ok(Number(r.output.trim()) < 10, r.output);

@@ -3,6 +3,7 @@
  * patch, the tests, the judge. The worktree is removed whatever happens. Sequential refinement reuses
  * the same pieces round by round (see sequential.ts).
  */
+import * as os from 'os';
 import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
@@ -109,6 +110,7 @@ function confinedTo(ctx: AttemptContext, worktree: Worktree) {
       readOnly: [path.join(worktree.path, '.git')],
       // the admin folder is <common dir>/worktrees/<name>: git in the worktree reads the common dir
       visible: [worktree.repo, path.dirname(path.dirname(worktree.gitDir))],
+      home: os.homedir(),
     },
   };
 }

@@ -5,6 +5,7 @@
  * no network unless asked for (the sandbox keeps its own loopback), no capabilities.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Confinement, NetworkMode } from './types';
 
 /**
@@ -14,12 +15,22 @@ import type { Confinement, NetworkMode } from './types';
  */
 const SOCKET_DIRS = ['/tmp', '/run', '/var/run'];
 
+/**
+ * Credentials in the home folder, relative to it: hidden (an empty folder, or /dev/null for a file) so a
+ * command cannot read them into the model's context or a patch. The rest of home stays readable.
+ */
+export const CREDENTIAL_PATHS = [
+  '.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config/gh', '.config/gcloud', '.config/hub',
+  '.netrc', '.npmrc', '.yarnrc.yml', '.pypirc', '.git-credentials', '.cargo/credentials', '.cargo/credentials.toml',
+];
+
 export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[]): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const dir of SOCKET_DIRS) if (isRealDir(dir)) args.push('--tmpfs', dir);
   // DNS where /etc/resolv.conf points into /run (systemd-resolved): only useful with the network on
   if (network === 'on') args.push('--ro-bind-try', '/run/systemd/resolve', '/run/systemd/resolve');
   for (const p of conf.visible ?? []) args.push('--ro-bind', p, p);
+  if (conf.home) args.push(...hideCredentials(conf.home));
   for (const dir of conf.writable) args.push('--bind', dir, dir);
   // after the writable binds, so these win inside them
   for (const p of conf.readOnly) args.push('--ro-bind', p, p);
@@ -38,4 +49,20 @@ function isRealDir(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+function hideCredentials(home: string): string[] {
+  const args: string[] = [];
+  for (const rel of CREDENTIAL_PATHS) {
+    const p = path.join(home, rel);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) args.push('--tmpfs', p);
+    else args.push('--ro-bind', '/dev/null', p);
+  }
+  return args;
 }

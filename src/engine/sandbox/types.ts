@@ -20,6 +20,8 @@ export interface Confinement {
    * repository (linked dependency folders point into it) and its git folder
    */
   visible?: string[];
+  /** the user's home folder: its credentials (~/.ssh, ~/.aws, ~/.npmrc, …) are hidden */
+  home?: string;
 }
 
 export const UNSANDBOXED: Sandbox = { kind: 'none', network: 'on' };
