@@ -14,7 +14,7 @@ export function describeEvent(e: EngineEvent): string | null {
   const who = 'attempt' in e && typeof e.attempt === 'number' ? `[${e.attempt}] ` : '';
   switch (e.type) {
     case 'run-start':
-      return `run ${e.runId}: ${e.mode}${e.k > 1 ? ` ×${e.k}` : ''} in ${e.repo}`;
+      return `run ${e.runId}: ${e.mode}${e.k > 1 ? ` ×${e.k}` : ''} in ${e.repo} (${e.sandbox.kind === 'none' ? 'unsandboxed' : `sandbox: ${e.sandbox.kind}, network ${e.sandbox.network}`})`;
     case 'memory-retrieved':
       return e.items.length
         ? `memory (${e.method}): ${e.items.length} lesson(s) — ${e.items.map((i) => `"${oneLine(i.title, 50)}"`).join(', ')}`

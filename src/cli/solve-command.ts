@@ -13,7 +13,8 @@ import { RUN_FLAG_OPTIONS, parseRunFlags } from './run-flags';
 
 export const SOLVE_USAGE = `usage: reasoningbank solve --repo DIR (--issue TEXT | --issue-file FILE) [--test CMD] [--memory FILE]
                           [--k N] [--mode parallel|sequential] [--max-steps N] [--apply] [--no-memory]
-                          [--base-url URL] [--model NAME] [--embedding-model NAME] [--allow-env NAME]... [--json]`;
+                          [--base-url URL] [--model NAME] [--embedding-model NAME] [--allow-env NAME]...
+                          [--network on|off] [--no-sandbox] [--trust-memory] [--json]`;
 
 export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
   let json = argv.includes('--json');
@@ -31,6 +32,9 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
         apply: { type: 'boolean' },
         'no-memory': { type: 'boolean' },
         'allow-env': { type: 'string', multiple: true },
+        network: { type: 'string' },
+        'no-sandbox': { type: 'boolean' },
+        'trust-memory': { type: 'boolean' },
         ...RUN_FLAG_OPTIONS,
       },
     });
@@ -50,6 +54,9 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (!task || !task.trim()) throw usageError('no issue text: pass --issue TEXT or --issue-file FILE');
     if (values['no-memory'] && values.memory) throw usageError('--memory and --no-memory contradict each other');
+    const network = values.network ?? 'off';
+    if (network !== 'on' && network !== 'off') throw usageError(`--network must be on or off (got "${network}")`);
+    if (values['no-sandbox'] && values.network !== undefined) throw usageError('--network has no effect with --no-sandbox: unconfined commands reach every network');
     const { k, mode, maxSteps, settings } = parseRunFlags(values, io.env);
     const printer = progressPrinter(io.stderr, !!io.isTTY);
     const model = OpenAIChatModel.create(settings, { onWarn: (m) => printer({ type: 'log', level: 'warn', message: m }) });
@@ -66,6 +73,10 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
       apply: !!values.apply,
       model,
       allowEnv: values['allow-env'] ?? [],
+      network,
+      noSandbox: !!values['no-sandbox'],
+      // naming the file is confirming it
+      trustMemory: !!values['trust-memory'] || values.memory !== undefined,
       events: fanOut(printer),
       signal: io.signal,
     });

@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'model-reply'
   | 'memory-corrupt'
   | 'git'
+  /** a bank git tracks or another user created, not confirmed (--trust-memory / --memory FILE) */
+  | 'untrusted-memory'
+  /** the worktree folder is not private to this user */
+  | 'unsafe-folder'
   | 'cancelled'
   | 'internal';
 
@@ -24,7 +28,7 @@ export class EngineError extends Error {
 
   /** 2 for problems the user can fix in the call itself, 3 for everything that failed at run time */
   get exitCode(): number {
-    return this.code === 'usage' || this.code === 'bad-input' ? 2 : 3;
+    return this.code === 'usage' || this.code === 'bad-input' || this.code === 'untrusted-memory' ? 2 : 3;
   }
 }
 

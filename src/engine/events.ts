@@ -3,9 +3,10 @@
  * the server forwards them to the extension, tests collect them.
  */
 import type { AttemptStatus, LogLevel, RetrievalMethod, RunMode, RunStatus, TestResult, Verdict } from './types';
+import type { Sandbox } from './sandbox/types';
 
 export type EngineEvent =
-  | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string }
+  | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string; sandbox: Sandbox }
   | { type: 'memory-retrieved'; runId: string; method: RetrievalMethod; items: { id: string; title: string; score: number }[] }
   | { type: 'attempt-start'; runId: string; attempt: number; worktree: string }
   | { type: 'step'; runId: string; attempt: number; step: number }

@@ -4,6 +4,8 @@
  */
 import { spawn } from 'child_process';
 import { truncateMiddle } from './text';
+import { confinedArgv } from './sandbox/sandbox';
+import type { Confinement, Sandbox } from './sandbox/types';
 
 export interface RunOptions {
   command: string;
@@ -15,6 +17,8 @@ export interface RunOptions {
   maxOutputChars?: number;
   /** written to the command's stdin, then closed; commands never wait on a terminal */
   input?: string;
+  /** runs the command inside this OS sandbox, writable only where `confinement` says */
+  sandbox?: { sandbox: Sandbox; confinement: Omit<Confinement, 'cwd'> };
 }
 
 export interface RunOutcome {
@@ -36,7 +40,11 @@ export function runCommand(opts: RunOptions): Promise<RunOutcome> {
   return new Promise((resolve) => {
     // --norc: Node's stdio pipes are sockets, and bash sources ~/.bashrc for a "remote" shell on a socket;
     // a user's rc (pyenv/nvm init, a stale rehash lock) must not slow down or hang every command
-    const child = spawn('/bin/bash', ['--norc', '-c', opts.command], {
+    const shell = ['/bin/bash', '--norc', '-c', opts.command];
+    const [file, ...args] = opts.sandbox
+      ? confinedArgv(opts.sandbox.sandbox, { cwd: opts.cwd, ...opts.sandbox.confinement }, shell)
+      : shell;
+    const child = spawn(file!, args, {
       cwd: opts.cwd,
       env: opts.env,
       detached: true, // new process group: kill(-pid) reaches every descendant that stays in it

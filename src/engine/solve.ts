@@ -24,6 +24,9 @@ import { MemoryBank, defaultMemoryPath } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
 import { resolveId } from './memory/lesson-index';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
+import { detectSandbox } from './sandbox/sandbox';
+import { UNSANDBOXED, type NetworkMode, type Sandbox } from './sandbox/types';
+import { untrustedBankReason } from './memory/trust';
 
 export const DEFAULT_MAX_STEPS = 50;
 /** candidates above the relevance floor put before the agent: the best in full, the others as index lines */
@@ -54,6 +57,12 @@ export interface SolveOptions {
   /** environment variable names commands may see despite the secret filter */
   allowEnv?: string[];
   /** asked before each agent command; absent = allowed (the CLI is headless) */
+  /** network for sandboxed commands (default "off"; the sandbox's own loopback always works) */
+  network?: NetworkMode;
+  /** run commands unconfined (no OS sandbox); said once as a warning */
+  noSandbox?: boolean;
+  /** use the memory bank even if git tracks it or another user created it */
+  trustMemory?: boolean;
   approveCommand?: CommandApprover;
   /** lessons put before the agent per task: one in full, the rest as index lines (default 8) */
   retrieveK?: number;
@@ -81,14 +90,18 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   const signal = opts.signal;
   const plan = await checkInputs(opts);
 
+  const sandbox = await chooseSandbox(opts, warn);
+  const memoryFile = opts.memoryFile ?? defaultMemoryPath(plan.repoTop);
+  if (!opts.noMemory && !opts.lessonMemory && !opts.trustMemory) await assertTrustedBank(memoryFile);
+
   await pruneStaleWorktrees(plan.repoTop).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
   const runDir = createRunDir(plan.repoTop, runId);
-  events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop });
+  events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop, sandbox });
   const testCommand = await resolveTestCommand(opts, plan.repoTop);
   events({ type: 'log', level: 'info', runId, message: testCommand ? `test command: ${testCommand}` : 'no test command found: the LLM judge decides' });
 
-  const memory = opts.noMemory ? null : await openLessonMemory(opts, plan.repoTop, warn);
+  const memory = opts.noMemory ? null : await openLessonMemory(opts, memoryFile, warn);
   const retrieved = await retrieveLessons(memory, plan.task, opts, warn);
   events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items });
 
@@ -106,6 +119,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     worktreeDir: opts.worktreeDir,
     allowEnv: opts.allowEnv,
     approveCommand: opts.approveCommand,
+    sandbox,
     events,
     signal,
     portBase: 3100 + Math.floor(Math.random() * 50) * 10,
@@ -115,7 +129,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     const runs = await runAttempts(ctx, plan);
     const { chosen } = await selectAttempt(runs, plan.task, opts.model, ctx);
     const added = memory ? await distillLessons(memory, runs, chosen, plan, opts.model, ctx) : [];
-    const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added);
+    const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added, sandbox);
     if (memory) await recordEvidence(memory, result, plan.task, warn);
     if (opts.apply) await applyResolved(result, plan.repoTop, runDir, warn);
     writeRunRecord(runDir, result);
@@ -147,9 +161,29 @@ async function resolveTestCommand(opts: SolveOptions, repoTop: string): Promise<
   return opts.testCommand === undefined ? detectTestCommand(repoTop) : opts.testCommand || null;
 }
 
-async function openLessonMemory(opts: SolveOptions, repoTop: string, warn: (m: string) => void): Promise<LessonMemory> {
+/** The OS sandbox for this run; unconfined only when asked for, and then said once. */
+async function chooseSandbox(opts: SolveOptions, warn: (message: string) => void): Promise<Sandbox> {
+  if (opts.noSandbox) {
+    warn("no sandbox: the agent's commands and the tests run unconfined, with your permissions, files and network");
+    return UNSANDBOXED;
+  }
+  return detectSandbox(opts.network ?? 'off', { otherwise: 'Or pass --no-sandbox to run them unconfined.' });
+}
+
+/** A bank that came with a clone, or from another user, steers the agent only once the user confirmed it. */
+async function assertTrustedBank(file: string): Promise<void> {
+  const reason = await untrustedBankReason(file);
+  if (!reason) return;
+  throw new EngineError(
+    'untrusted-memory',
+    `the memory bank ${file} ${reason}; its lessons would steer the agent, so it is not used until you confirm it. ` +
+      `Review it (\`reasoningbank memory list --memory ${file}\`), then run again with --trust-memory or --memory ${file}, or with --no-memory.`,
+  );
+}
+
+async function openLessonMemory(opts: SolveOptions, memoryFile: string, warn: (m: string) => void): Promise<LessonMemory> {
   if (opts.lessonMemory) return opts.lessonMemory;
-  const bank = await MemoryBank.open(opts.memoryFile ?? defaultMemoryPath(repoTop), { model: opts.model, onWarn: warn });
+  const bank = await MemoryBank.open(memoryFile, { model: opts.model, onWarn: warn });
   return new ReasoningBankMemory(bank);
 }
 
@@ -223,6 +257,7 @@ function buildResult(
   model: ChatModel,
   retrieved: RetrievedForPrompt,
   added: AddedItem[],
+  sandbox: Sandbox,
 ): SolveResult {
   const best = runs[chosen]!;
   return {
@@ -246,6 +281,7 @@ function buildResult(
       ...(r.error ? { error: r.error } : {}),
     })),
     chosen,
+    sandbox,
     runDir,
   };
 }

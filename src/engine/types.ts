@@ -1,4 +1,5 @@
 /** Shapes shared by the engine's layers and by its consumers (CLI, server, extension). */
+import type { Sandbox } from './sandbox/types';
 
 /** How k > 1 attempts relate: side by side, or one attempt refining its own work. */
 export type ScaleMode = 'parallel' | 'sequential';
@@ -71,6 +72,8 @@ export interface SolveResult {
   memory: { retrieved: string[]; added: string[]; used?: string[]; recalled?: string[]; cited?: string[] };
   attempts: AttemptResult[];
   chosen: number;
+  /** what confined the agent's commands and the tests */
+  sandbox?: Sandbox;
   /** where the run record was written */
   runDir?: string;
   error?: { code: string; message: string };

@@ -89,6 +89,8 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
     worktreeDir: worktreeDirFor(folder, settings),
     llm: await llmConfig(settings, s.context.secrets),
     approval: { policy: settings.commandApproval, allowedCommands: [...settings.allowedCommands, ...s.alwaysAllowed()] },
+    network: settings.network,
+    trustMemory: trustedBanks(s).includes(memoryFileFor(folder, settings)),
   };
   let result: SolveOutcome;
   try {
@@ -118,8 +120,29 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   const error = solveErrorOf(result);
   s.log.info(`run ${ticket}: ${result.status}${error ? ` (${error.code}: ${error.message})` : ''}`);
   s.tree.refresh();
+  if (interactive && error?.code === 'untrusted-memory' && (await confirmBank(s, params.memoryFile, error.message))) {
+    return runSolve(s, args, interactive);
+  }
   if (interactive) void announce(result);
   return result;
+}
+
+const TRUSTED_BANKS = 'reasoningBank.trustedBanks';
+
+function trustedBanks(s: Services): string[] {
+  return s.context.workspaceState.get<string[]>(TRUSTED_BANKS, []);
+}
+
+/** A bank that came with the repository or from another user is used once the user confirms it, by name. */
+async function confirmBank(s: Services, file: string, why: string): Promise<boolean> {
+  const pick = await vscode.window.showWarningMessage(
+    `Use the memory bank ${file}?`,
+    { modal: true, detail: `${why.split(';')[0]}. Its lessons are shown to the agent as advice; a bank from elsewhere could carry instructions. Review it in the Memory view first if unsure.` },
+    'Use this bank',
+  );
+  if (pick !== 'Use this bank') return false;
+  await s.context.workspaceState.update(TRUSTED_BANKS, [...trustedBanks(s), file]);
+  return true;
 }
 
 async function announce(result: SolveOutcome): Promise<void> {

@@ -20,6 +20,7 @@ export interface Settings {
   allowedCommands: string[];
   linkedFolders: string[];
   worktreeDir: string;
+  network: 'on' | 'off';
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -38,6 +39,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     allowedCommands: c.get<string[]>('allowedCommands', []),
     linkedFolders: c.get<string[]>('linkedFolders', ['node_modules', '.venv']),
     worktreeDir: c.get<string>('worktreeDir', ''),
+    network: c.get<string>('network', 'off') === 'on' ? 'on' : 'off',
   };
 }
 

@@ -66,6 +66,10 @@ export interface SolveParams {
   worktreeDir?: string;
   llm: LlmConfig;
   approval: { policy: CommandApproval; allowedCommands: string[] };
+  /** network inside the sandbox (`reasoningBank.network`); default "off" */
+  network?: 'on' | 'off';
+  /** the user confirmed a memory bank that git tracks or another user created */
+  trustMemory?: boolean;
 }
 
 /** What `solve --json` prints when the run could not happen or was cancelled. */

@@ -27,6 +27,8 @@ const solveParamsSchema = solveArgsSchema.extend({
     concurrency: z.number().int().min(0).optional(),
   }),
   approval: z.object({ policy: z.enum(['ask', 'allowlist', 'auto']), allowedCommands: z.array(z.string()) }),
+  network: z.enum(['on', 'off']).optional(),
+  trustMemory: z.boolean().optional(),
 });
 
 export function parseSolveParams(value: unknown): SolveParams {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { type Script, type ScriptContext } from '../fixtures/scripted-server';
-import { SUM_FIX, SUM_REPO, SUM_WRONG, cliHarness, git, isAlive, makeRepo, runCli, tempDir } from '../fixtures/repos';
+import { SUM_FIX, SUM_REPO, SUM_WRONG, cliHarness, git, makeRepo, runCli, tempDir } from '../fixtures/repos';
 
 const judgeOk: NonNullable<Script['structured']>[string] = () => ({ json: { success: true, reason: 'the change fixes the sum' } });
 const noLessons: NonNullable<Script['structured']>[string] = () => ({ json: { items: [] } });
@@ -112,7 +112,6 @@ describe('CLI solve (end to end)', function () {
     const repo = makeRepo(SUM_REPO);
     const outside = tempDir('rb-outside-');
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'TOP-SECRET-CONTENT');
-    const pidFile = path.join(outside, 'grandchild.pid');
     const observations: string[] = [];
     h.server.setScript({
       agent: (ctx: ScriptContext) => {
@@ -123,7 +122,7 @@ describe('CLI solve (end to end)', function () {
           { name: 'run_command', arguments: { command: `ln -s ${outside} escape && echo linked` } },
           { name: 'read_file', arguments: { path: 'escape/secret.txt' } },
           { name: 'write_file', arguments: { path: 'escape/planted.txt', content: 'x' } },
-          { name: 'run_command', arguments: { command: `bash -c 'sleep 300 & echo $! > ${pidFile}; wait'`, timeout_s: 1 } },
+          { name: 'run_command', arguments: { command: `bash -c 'sleep 301 & wait'`, timeout_s: 1 } },
           { name: 'run_command', arguments: { command: 'env' } },
         ];
         const s = steps[ctx.step];
@@ -143,9 +142,9 @@ describe('CLI solve (end to end)', function () {
     assert.match(observations[4]!, /^Error:/);
     assert.ok(!fs.existsSync(path.join(outside, 'planted.txt')));
     assert.match(observations[5]!, /timed out/);
-    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
-    assert.ok(grandchild > 0);
-    assert.ok(!isAlive(grandchild), 'the grandchild of the timed-out command is gone');
+    // pids inside the sandbox mean nothing out here: look for the grandchild by its command line
+    const survivors = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('sleep 301'));
+    assert.deepStrictEqual(survivors, [], 'the grandchild of the timed-out command is gone');
     for (const value of Object.values(secrets)) assert.ok(!observations[6]!.includes(value), 'env shows no secret');
     assert.match(observations[6]!, /PATH=/);
     assert.deepStrictEqual(worktreesOf(repo), [repo]);

@@ -23,7 +23,7 @@ describe('applying a patch to the user\'s working tree', function () {
   async function agentPatch(edit: (wt: string) => void): Promise<string> {
     const wt = await createWorktree({ repo, runId: 'apply', index: Math.floor(Math.random() * 1e6), worktreeDir: path.join(root, 'wt') });
     edit(wt.path);
-    const patch = await diffWorktree(wt.path, wt.baseCommit);
+    const patch = await diffWorktree(wt, wt.baseCommit);
     await wt.dispose();
     return patch;
   }

@@ -42,7 +42,7 @@ describe('git patch of a worktree', function () {
   });
 
   it('is empty when nothing changed', async () => {
-    assert.equal(await diffWorktree(wt.path, wt.baseCommit), '');
+    assert.equal(await diffWorktree(wt, wt.baseCommit), '');
   });
 
   it('has edits, new files (text and binary) and deletions, but not ignored files, the linked folders or the user\'s untracked files', async () => {
@@ -54,7 +54,7 @@ describe('git patch of a worktree', function () {
     fs.writeFileSync(path.join(wt.path, 'build', 'out.js'), 'artefact\n');
     assert.ok(fs.lstatSync(path.join(wt.path, 'node_modules')).isSymbolicLink());
 
-    const patch = await diffWorktree(wt.path, wt.baseCommit);
+    const patch = await diffWorktree(wt, wt.baseCommit);
     assert.match(patch, /^diff --git a\/src\/sum\.js b\/src\/sum\.js$/m);
     assert.match(patch, /^\+module\.exports = \(a, b\) => a \+ b;$/m);
     assert.match(patch, /^diff --git a\/src\/sum\.test\.js b\/src\/sum\.test\.js\nnew file mode 100644/m);
@@ -83,7 +83,7 @@ describe('git patch of a worktree', function () {
     fs.writeFileSync(path.join(wt.path, 'src', 'sum.js'), 'module.exports = (a, b) => a + b;\n');
     git(wt.path, 'add', '-A');
     execFileSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=agent', 'commit', '-q', '-m', 'fix'], { cwd: wt.path });
-    const patch = await diffWorktree(wt.path, wt.baseCommit);
+    const patch = await diffWorktree(wt, wt.baseCommit);
     assert.match(patch, /^\+module\.exports = \(a, b\) => a \+ b;$/m);
   });
 });

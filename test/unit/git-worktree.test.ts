@@ -215,4 +215,31 @@ describe('worktree', function () {
     assert.ok(list.includes(userWt) && fs.existsSync(userWt), 'the user\'s worktree is kept');
     assert.deepEqual(await pruneStaleWorktrees(repo, { worktreeDir: wtDir }), []);
   });
+  it('never removes a path a marker names: only worktrees git registers in the folder', async () => {
+    const victim = path.join(root, 'victim');
+    fs.mkdirSync(victim);
+    fs.writeFileSync(path.join(victim, 'precious.txt'), 'keep me');
+    const wt = await createWorktree({ repo, runId: 'forged', index: 0, worktreeDir: wtDir });
+    await wt.dispose();
+    // a forged marker from a dead process, pointing at a folder of the attacker's choosing
+    const forged = { pid: 999999, host: os.hostname(), repo: fs.realpathSync(repo), path: victim, createdAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(wtDir, 'evil-0.owner'), JSON.stringify(forged));
+    fs.mkdirSync(path.join(wtDir, 'evil-0'));
+    assert.deepEqual(await pruneStaleWorktrees(repo, { worktreeDir: wtDir }), []);
+    assert.strictEqual(fs.readFileSync(path.join(victim, 'precious.txt'), 'utf8'), 'keep me');
+    assert.ok(fs.existsSync(path.join(wtDir, 'evil-0')), 'an unregistered folder is not ours to remove');
+  });
+
+  it('creates the worktree folder private to the user and refuses one others can write', async () => {
+    const wt = await createWorktree({ repo, runId: 'priv', index: 0, worktreeDir: wtDir });
+    assert.strictEqual(fs.statSync(wtDir).mode & 0o777, 0o700);
+    assert.strictEqual(fs.statSync(wt.tmpDir).mode & 0o777, 0o700);
+    await wt.dispose();
+    assert.ok(!fs.existsSync(wt.tmpDir), 'the private temp folder goes with the worktree');
+    fs.chmodSync(wtDir, 0o777);
+    await assert.rejects(
+      createWorktree({ repo, runId: 'priv', index: 1, worktreeDir: wtDir }),
+      (err: unknown) => err instanceof EngineError && err.code === 'unsafe-folder' && /writable by other users/.test(err.message),
+    );
+  });
 });

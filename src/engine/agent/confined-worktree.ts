@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCommand, type RunOutcome } from '../exec';
+import { runCommand, type RunOptions, type RunOutcome } from '../exec';
 import type { CommandApprover } from './types';
 
 export interface WorkspaceOptions {
@@ -15,6 +15,10 @@ export interface WorkspaceOptions {
   defaultTimeoutS?: number;
   maxTimeoutS?: number;
   approve?: CommandApprover;
+  /** the worktree's admin folder: the tools' own git calls address it directly, never through `.git` */
+  gitDir?: string;
+  /** the OS sandbox commands run in; absent: unconfined (unit tests of the tools) */
+  sandbox?: RunOptions['sandbox'];
   attempt?: number;
   signal?: AbortSignal;
 }
@@ -38,8 +42,10 @@ export class Workspace {
   readonly defaultTimeoutS: number;
   readonly maxTimeoutS: number;
   readonly attempt: number;
+  readonly gitDir?: string;
   readonly signal?: AbortSignal;
   private readonly approve?: CommandApprover;
+  private readonly sandbox?: RunOptions['sandbox'];
   /** the root as given, so absolute paths the model copied from `pwd` output are recognised */
   private readonly givenRoot: string;
 
@@ -55,6 +61,8 @@ export class Workspace {
     this.maxTimeoutS = opts.maxTimeoutS ?? 600;
     this.defaultTimeoutS = Math.min(opts.defaultTimeoutS ?? 120, this.maxTimeoutS);
     this.approve = opts.approve;
+    this.sandbox = opts.sandbox;
+    this.gitDir = opts.gitDir;
     this.attempt = opts.attempt ?? 0;
     this.signal = opts.signal;
   }
@@ -88,6 +96,10 @@ export class Workspace {
     if (escapes(path.relative(this.root, real))) {
       throw new ToolError(`path "${raw}" is a symbolic link (or lies under one) that leads outside the repository; it was refused.`);
     }
+    // git's metadata is the engine's: a rewritten `.git` file or config would make our own git run the attempt's code
+    if (hasGitComponent(rel) || hasGitComponent(path.relative(this.root, real))) {
+      throw new ToolError(`path "${raw}" is inside git's metadata (.git), which the tools do not read or write. Work on the project's files.`);
+    }
     return real;
   }
 
@@ -113,9 +125,15 @@ export class Workspace {
       env: this.env,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       maxOutputChars: 10_000,
+      sandbox: this.sandbox,
     });
     return { ran: true, timeoutS: effective, clamped: effective !== wanted, ...outcome };
   }
+}
+
+/** `.GIT` too: on case-insensitive file systems (macOS, Windows) it is the same entry */
+function hasGitComponent(rel: string): boolean {
+  return rel.split(/[\\/]/).some((part) => part.toLowerCase() === '.git');
 }
 
 function escapes(rel: string): boolean {

@@ -3,6 +3,7 @@
  * patch, the tests, the judge. The worktree is removed whatever happens. Sequential refinement reuses
  * the same pieces round by round (see sequential.ts).
  */
+import * as os from 'os';
 import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
@@ -18,6 +19,8 @@ import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
 import { scrubEnv } from '../exec';
+import { privateTempEnv } from '../sandbox/sandbox';
+import type { Sandbox } from '../sandbox/types';
 import { CancelledError, EngineError, type ErrorCode, errorMessage } from '../errors';
 
 export interface AttemptContext {
@@ -35,6 +38,8 @@ export interface AttemptContext {
   worktreeDir?: string;
   allowEnv?: string[];
   approveCommand?: CommandApprover;
+  /** confines run_command and the test command (they run code the agent wrote) */
+  sandbox: Sandbox;
   events: EventSink;
   signal?: AbortSignal;
   /** base for the PORT each attempt gets, so parallel dev servers do not collide */
@@ -77,8 +82,15 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     linkedFolders: ctx.linkedFolders,
   });
   ctx.events({ type: 'attempt-start', runId: ctx.runId, attempt: index, worktree: worktree.path });
-  const env = scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index) });
-  const workspace = new Workspace({ root: worktree.path, env, approve: ctx.approveCommand, attempt: index, signal: ctx.signal });
+  const workspace = new Workspace({
+    root: worktree.path,
+    env: commandEnv(ctx, worktree, index),
+    gitDir: worktree.gitDir,
+    sandbox: confinedTo(ctx, worktree),
+    approve: ctx.approveCommand,
+    attempt: index,
+    signal: ctx.signal,
+  });
   return {
     index,
     worktree,
@@ -89,12 +101,32 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
   };
 }
 
+/** The scrubbed environment of an attempt's commands: its own PORT, temp folder and caches. */
+function commandEnv(ctx: AttemptContext, worktree: Worktree, index: number): NodeJS.ProcessEnv {
+  return scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index), ...privateTempEnv(worktree.tmpDir) });
+}
+
+/** Writable: the worktree and its temp folder; the worktree's `.git` pointer stays read-only. */
+function confinedTo(ctx: AttemptContext, worktree: Worktree) {
+  return {
+    sandbox: ctx.sandbox,
+    confinement: {
+      writable: [worktree.path, worktree.tmpDir],
+      readOnly: [path.join(worktree.path, '.git')],
+      // the admin folder is <common dir>/worktrees/<name>: git in the worktree reads the common dir
+      visible: [worktree.repo, path.dirname(path.dirname(worktree.gitDir))],
+      home: os.homedir(),
+    },
+  };
+}
+
 export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
   if (!ctx.testCommand) return null;
   const result = await runTests({
     command: ctx.testCommand,
     cwd: open.worktree.path,
-    env: scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + open.index) }),
+    env: commandEnv(ctx, open.worktree, open.index),
+    sandbox: confinedTo(ctx, open.worktree),
     signal: ctx.signal,
   });
   ctx.events({ type: 'tests', runId: ctx.runId, attempt: open.index, phase, result });
@@ -135,7 +167,7 @@ export async function judgeAttempt(
   baseline: TestResult | null,
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
-  const patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
+  const patch = await diffWorktree(open.worktree, open.worktree.baseCommit);
   const after = await runTestsIn(ctx, open, 'after');
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;

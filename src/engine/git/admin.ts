@@ -42,9 +42,8 @@ export function adminDirsPointingTo(commonDir: string, worktreePath: string): st
 /** Linked dependency folders of a worktree (relative paths), recorded at creation so patches can leave them out. */
 export const LINKED_FILE = 'reasoningbank-linked.json';
 
-export function readLinked(worktreePath: string): string[] {
-  const admin = adminDirOf(worktreePath);
-  if (!admin) return [];
+/** `admin`: the worktree's admin folder (never found through its `.git` file, which the attempt could rewrite) */
+export function readLinked(admin: string): string[] {
   try {
     const list = JSON.parse(fs.readFileSync(path.join(admin, LINKED_FILE), 'utf8'));
     return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];

@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { gitRaw } from './git';
-import { adminDirOf, readLinked } from './admin';
+import { type WorktreeGit, assertDriversUnchanged, worktreeGitRaw } from './git';
+import { readLinked } from './admin';
 
 /**
  * Options that make the patch the same whatever the user's diff settings (noprefix, external diff tools,
@@ -13,28 +13,27 @@ import { adminDirOf, readLinked } from './admin';
  */
 export const PORTABLE_DIFF_ARGS = ['--binary', '--no-color', '--no-ext-diff', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
 
-export async function diffWorktree(worktreePath: string, baseCommit: string): Promise<string> {
-  const admin = adminDirOf(worktreePath);
+export async function diffWorktree(wt: WorktreeGit, baseCommit: string): Promise<string> {
+  await assertDriversUnchanged(wt);
+  const admin = wt.gitDir;
   // A scratch copy of the worktree's index: staging everything there leaves the agent's own index
   // (what it sees with `git diff` / `git status` between refinement rounds) as it was.
-  const scratch = path.join(admin ?? path.dirname(worktreePath), `reasoningbank-diff-${process.pid}-${Date.now()}.index`);
+  const scratch = path.join(admin, `reasoningbank-diff-${process.pid}-${Date.now()}.index`);
   try {
-    if (admin) {
-      try {
-        const index = path.join(admin, 'index');
-        fs.copyFileSync(index, scratch);
-        // keep the original's mtime: git's racy-clean check compares file mtimes with the index's, and a
-        // same-size edit made in the second of checkout would otherwise look unchanged
-        const { atime, mtime } = fs.statSync(index);
-        fs.utimesSync(scratch, atime, mtime);
-      } catch {
-        // no index yet: git add builds the scratch one from scratch
-      }
+    try {
+      const index = path.join(admin, 'index');
+      fs.copyFileSync(index, scratch);
+      // keep the original's mtime: git's racy-clean check compares file mtimes with the index's, and a
+      // same-size edit made in the second of checkout would otherwise look unchanged
+      const { atime, mtime } = fs.statSync(index);
+      fs.utimesSync(scratch, atime, mtime);
+    } catch {
+      // no index yet: git add builds the scratch one from scratch
     }
     const env = { GIT_INDEX_FILE: scratch };
-    const pathspec = ['.', ...readLinked(worktreePath).map((p) => `:(exclude,literal)${p}`)];
-    await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
-    return await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
+    const pathspec = ['.', ...readLinked(admin).map((p) => `:(exclude,literal)${p}`)];
+    await worktreeGitRaw(wt, ['add', '-A', '--', ...pathspec], { env });
+    return await worktreeGitRaw(wt, ['diff', '--cached', '--no-textconv', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
   } finally {
     fs.rmSync(scratch, { force: true });
     fs.rmSync(`${scratch}.lock`, { force: true });

@@ -5,20 +5,27 @@
  * disposeAllWorktrees(), and after a crash by pruneStaleWorktrees() at the next start.
  *
  * Each worktree has an owner marker `<worktreeDir>/<name>.owner` (pid, host, repository) written before
- * the worktree exists, so a crash at any point leaves something the next start can attribute.
+ * the worktree exists, so a crash at any point leaves something the next start can attribute. Markers only
+ * say whether the creator still runs: what gets removed is decided by the repository's own worktree list.
+ *
+ * The folder they live in is private (see private-dir.ts): another local user who could plant or swap a
+ * worktree there would have their code run as us.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CancelledError, EngineError, errorMessage } from '../errors';
 import { fnv1a } from '../text';
-import { gitRaw } from './git';
+import { type WorktreeGit, driverConfig, gitRaw, worktreeGitRaw } from './git';
 import { LINKED_FILE, adminDirOf, adminDirsPointingTo } from './admin';
 import { snapshotWorkingState } from './snapshot';
+import { ensurePrivateDir, privateRoot } from './private-dir';
 
-export interface Worktree {
+export interface Worktree extends WorktreeGit {
   /** absolute path of the worktree folder */
   path: string;
+  /** the attempt's private temp folder (TMPDIR and caches of its commands), removed with the worktree */
+  tmpDir: string;
   /** the commit the worktree was checked out at: the user's state when it was created */
   baseCommit: string;
   /** top-level folder of the user's repository */
@@ -33,7 +40,7 @@ export interface CreateWorktreeOptions {
   repo: string;
   runId: string;
   index: number;
-  /** default: <tmpdir>/reasoningbank-worktrees/<hash of the repository path> */
+  /** default: <tmpdir>/reasoningbank-<uid>/<hash of the repository path> */
   worktreeDir?: string;
   /** default ['node_modules', '.venv'] */
   linkedFolders?: string[];
@@ -50,7 +57,7 @@ interface OwnerMarker {
 export const DEFAULT_LINKED_FOLDERS = ['node_modules', '.venv'];
 
 export function defaultWorktreeDir(repoTop: string): string {
-  return path.join(os.tmpdir(), 'reasoningbank-worktrees', fnv1a(repoTop));
+  return path.join(privateRoot(), fnv1a(repoTop));
 }
 
 const live = new Map<string, Worktree>();
@@ -89,6 +96,8 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   const remove = () => removeWorktree(top, commonDir, wtPath).catch(() => {});
   const worktree: Worktree = {
     path: wtPath,
+    gitDir: '',
+    tmpDir: `${wtPath}.tmp`,
     baseCommit: head,
     repo: top,
     linked: [],
@@ -113,11 +122,14 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
     // and fails on one another add is still writing ("failed to read .git/worktrees/<name>/commondir").
     // Hooks off: a post-checkout hook (husky, custom installs) has no business in a scratch checkout.
     await serialized(commonDir, () => addWorktree(top, wtPath, base));
+    // read once, now, while only git has written the worktree: later the engine never goes through its `.git` file
+    worktree.gitDir = registeredAdminDir(commonDir, wtPath);
+    fs.mkdirSync(worktree.tmpDir, { mode: 0o700 });
     // the checkout itself runs in parallel with other attempts' (it only touches this worktree)
-    await gitRaw(wtPath, ['reset', '--hard', '--quiet']);
+    await worktreeGitRaw(worktree, ['reset', '--hard', '--quiet']);
+    worktree.drivers = await driverConfig(worktree);
     worktree.linked = linkDependencies(top, wtPath, candidates);
-    const admin = adminDirOf(wtPath);
-    if (admin) fs.writeFileSync(path.join(admin, LINKED_FILE), JSON.stringify(worktree.linked));
+    fs.writeFileSync(path.join(worktree.gitDir, LINKED_FILE), JSON.stringify(worktree.linked));
     // disposed (Ctrl-C) while git was still creating it: the catch below removes what git finished since
     if (disposing) throw new CancelledError('worktree creation was cancelled');
     return worktree;
@@ -132,34 +144,46 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
 }
 
 /**
- * Removes worktrees of `repo` left behind by processes that no longer run (a crash, a kill -9). Worktrees
- * of live runs (any process) and worktrees we did not create are left alone. Returns the removed paths.
+ * Removes worktrees of `repo` left behind by processes that no longer run (a crash, a kill -9): only those
+ * the repository's own `git worktree list` registers inside our worktree folder, and of those only ones
+ * whose creator is gone. Worktrees of live runs (any process) and anything else are left alone. Returns
+ * the removed paths.
  */
 export async function pruneStaleWorktrees(repo: string, opts: { worktreeDir?: string } = {}): Promise<string[]> {
   const cwd = path.resolve(repo);
   const [topRaw, commonRaw] = (await gitRaw(cwd, ['rev-parse', '--show-toplevel', '--git-common-dir'])).trim().split('\n');
   const top = fs.realpathSync(topRaw!);
   const commonDir = path.resolve(cwd, commonRaw!);
-  const dir = opts.worktreeDir ? path.resolve(opts.worktreeDir) : defaultWorktreeDir(top);
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir).filter((f) => f.endsWith('.owner'));
-  } catch {
-    return [];
-  }
+  const wanted = opts.worktreeDir ? path.resolve(opts.worktreeDir) : defaultWorktreeDir(top);
+  if (!fs.existsSync(wanted)) return [];
+  const dir = ensurePrivateDir(wanted);
+  const registered = (await gitRaw(top, ['worktree', 'list', '--porcelain', '-z']))
+    .split('\0')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length))
+    .filter((p) => path.dirname(p) === dir);
   const removed: string[] = [];
-  for (const file of entries) {
-    let owner: OwnerMarker;
-    try {
-      owner = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as OwnerMarker;
-    } catch {
-      continue; // half-written by a live creator, or not ours
-    }
-    if (owner.repo !== top || owner.host !== os.hostname() || isAlive(owner.pid)) continue;
-    await removeWorktree(top, commonDir, owner.path).catch(() => {});
-    removed.push(owner.path);
+  for (const wtPath of registered) {
+    if (liveOwner(wtPath, top)) continue;
+    await removeWorktree(top, commonDir, wtPath).catch(() => {});
+    removed.push(wtPath);
   }
   return removed;
+}
+
+/**
+ * Whether `wtPath` is not ours to remove: its creator may still run, or it has no readable marker of ours
+ * (a worktree the user added there themselves).
+ */
+function liveOwner(wtPath: string, top: string): boolean {
+  let owner: OwnerMarker;
+  try {
+    owner = JSON.parse(fs.readFileSync(markerPath(wtPath), 'utf8')) as OwnerMarker;
+  } catch {
+    return true;
+  }
+  if (owner.repo !== top || owner.host !== os.hostname()) return true;
+  return isAlive(owner.pid);
 }
 
 /**
@@ -213,9 +237,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The admin folder git registered for `wtPath`, checked to lie in the repository's own worktrees folder. */
+function registeredAdminDir(commonDir: string, wtPath: string): string {
+  const admin = adminDirOf(wtPath);
+  const registered = adminDirsPointingTo(commonDir, wtPath);
+  if (!admin || !registered.some((r) => path.resolve(r) === path.resolve(admin))) {
+    throw new EngineError('git', `git did not register the worktree ${wtPath} under ${path.join(commonDir, 'worktrees')}`);
+  }
+  return admin;
+}
+
 function prepareWorktreeDir(wanted: string, top: string): string {
-  fs.mkdirSync(wanted, { recursive: true });
-  const dir = fs.realpathSync(wanted);
+  const dir = ensurePrivateDir(wanted);
   const rel = path.relative(top, dir);
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
     throw new EngineError(
@@ -306,6 +339,7 @@ async function removeWorktree(top: string, commonDir: string, wtPath: string): P
       // left for git's own gc-time pruning
     }
   }
-  fs.rmSync(markerPath(wtPath), { force: true });
+  fs.rmSync(`${wtPath}.tmp`, { recursive: true, force: true });
   fs.rmSync(`${wtPath}.index`, { force: true });
+  fs.rmSync(markerPath(wtPath), { force: true });
 }

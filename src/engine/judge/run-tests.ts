@@ -1,5 +1,5 @@
 /** Runs a project's test command (whole process tree killed on timeout or cancel) and reads its summary. */
-import { runCommand } from '../exec';
+import { type RunOptions, runCommand } from '../exec';
 import { CancelledError } from '../errors';
 import { truncateMiddle } from '../text';
 import type { TestResult } from '../types';
@@ -12,6 +12,7 @@ export interface RunTestsOptions {
   /** default 10 minutes */
   timeoutMs?: number;
   signal?: AbortSignal;
+  sandbox?: RunOptions['sandbox'];
 }
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
@@ -26,6 +27,7 @@ export async function runTests(opts: RunTestsOptions): Promise<TestResult> {
     env: opts.env,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
     signal: opts.signal,
+    sandbox: opts.sandbox,
     // parse the whole captured output (go prints one summary line per package), keep less of it
     maxOutputChars: Number.MAX_SAFE_INTEGER,
   });

@@ -5,6 +5,8 @@
  */
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { solve } from '../../engine/solve';
+import { errorMessage } from '../../engine/errors';
+import { detectSandbox } from '../../engine/sandbox/sandbox';
 import type { EngineEvent } from '../../engine/events';
 import type { CommandApprover } from '../../engine/agent/types';
 import type { AssistantReply } from '../../engine/llm/model';
@@ -37,8 +39,13 @@ export async function solveHandler(raw: SolveParams, token: TokenLike, host: Sol
   if (token.isCancellationRequested) abort.abort();
   try {
     const p = parseSolveParams(raw);
-    const allowed = new Set(p.approval?.allowedCommands ?? []);
-    const policy = p.approval?.policy ?? 'ask';
+    // no OS sandbox here: commands run unconfined, so the user sees every one of them first
+    const noSandbox = await detectSandbox(p.network ?? 'off').then(
+      () => false,
+      (err) => (host.warn(`${errorMessage(err)} Every command will be asked about.`), true),
+    );
+    const allowed = new Set(noSandbox ? [] : (p.approval?.allowedCommands ?? []));
+    const policy = noSandbox ? 'ask' : (p.approval?.policy ?? 'ask');
     const approveCommand: CommandApprover = async ({ command, attempt }) => {
       const decision = decideApproval(policy, command, [...allowed]);
       if (decision === 'allow') return { allowed: true };
@@ -60,6 +67,9 @@ export async function solveHandler(raw: SolveParams, token: TokenLike, host: Sol
       model,
       linkedFolders: p.linkedFolders,
       worktreeDir: p.worktreeDir?.trim() ? p.worktreeDir : undefined,
+      network: p.network,
+      noSandbox,
+      trustMemory: !!p.trustMemory,
       approveCommand,
       events: (e) => host.event(p.ticket, e),
       signal: abort.signal,

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import { ToolError, type Workspace } from '../confined-worktree';
+import { HARDENED_CONFIG } from '../../git/git';
 
 const execFileP = promisify(execFile);
 
@@ -20,7 +21,10 @@ const MAX_LINE_CHARS = 1_000;
  */
 export async function workspaceFiles(ws: Workspace, dirAbs: string): Promise<string[]> {
   try {
-    const { stdout } = await execFileP('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    // addressed explicitly and hardened like every git call of the engine (see git/git.ts)
+    const where = ws.gitDir ? [`--git-dir=${ws.gitDir}`, `--work-tree=${ws.root}`] : [];
+    const hardened = HARDENED_CONFIG.flatMap((c) => ['-c', c]);
+    const { stdout } = await execFileP('git', [...hardened, ...where, 'ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
       cwd: dirAbs,
       env: ws.env,
       maxBuffer: 256 * 1024 * 1024,

@@ -1,0 +1,32 @@
+/**
+ * The sandbox-exec (Seatbelt) profile for macOS: reads allowed, writes only under the writable folders
+ * (never to the read-only paths inside them), network limited to loopback unless asked for. Paths are
+ * passed as -D parameters, so no path is ever spliced into the profile text. macOS has no PID namespace:
+ * a command's leftovers are killed through its process group only.
+ */
+import type { Confinement, NetworkMode } from './types';
+
+export function seatbeltProfile(conf: Confinement, network: NetworkMode): string {
+  const writable = conf.writable.map((_, i) => `(subpath (param "W${i}"))`).join(' ');
+  const readOnly = conf.readOnly.map((_, i) => `(subpath (param "R${i}"))`).join(' ');
+  const lines = [
+    '(version 1)',
+    '(allow default)',
+    '(deny file-write*)',
+    `(allow file-write* ${writable} (literal "/dev/null") (literal "/dev/tty") (regex #"^/dev/fd/"))`,
+  ];
+  if (readOnly) lines.push(`(deny file-write* ${readOnly})`);
+  if (network === 'off') {
+    // unix sockets stay denied: the session's agents (ssh-agent, gpg-agent) listen on them
+    lines.push('(deny network*)', '(allow network* (local ip "localhost:*") (remote ip "localhost:*"))');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function sandboxExecArgs(conf: Confinement, network: NetworkMode, argv: string[]): string[] {
+  const params = [
+    ...conf.writable.flatMap((p, i) => ['-D', `W${i}=${p}`]),
+    ...conf.readOnly.flatMap((p, i) => ['-D', `R${i}=${p}`]),
+  ];
+  return ['-p', seatbeltProfile(conf, network), ...params, ...argv];
+}
