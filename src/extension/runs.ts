@@ -10,7 +10,8 @@ export type RunPhase = 'running' | 'resolved' | 'unresolved' | 'error' | 'cancel
 
 export interface AttemptView {
   index: number;
-  status: 'running' | 'resolved' | 'unresolved' | 'error';
+  /** 'cancelled': the run stopped (cancel or failure) before this attempt ended */
+  status: 'running' | 'resolved' | 'unresolved' | 'error' | 'cancelled';
   steps: number;
   tests: string | null;
   verdict: string | null;
@@ -33,6 +34,14 @@ export interface RunState {
   retrieved: { id: string; title: string; score: number }[];
   added: { id: string; title: string; outcome: string; merged: boolean }[];
   chosen?: number;
+  /** why the chosen attempt was kept ("the only attempt whose tests pass", or the model's reason) */
+  chosenReason?: string;
+  /** the attempt whose patch went into the working tree */
+  appliedAttempt?: number;
+  /** where commands ran, when the engine reports it (`run-start`'s optional `sandbox`) */
+  sandbox?: { kind: string; network: string };
+  /** the test command the engine runs on its own before and after each attempt (from the first `tests` event) */
+  testCommand?: string;
   result?: SolveOutcome;
   error?: string;
   applied: boolean;
@@ -40,6 +49,19 @@ export interface RunState {
 }
 
 const MAX_EVENTS = 400;
+
+function testsText(t: { exitCode: number | null; passed: number | null; failed: number | null }): string {
+  return `exit ${t.exitCode}${t.passed !== null ? `, ${t.passed} passed` : ''}${t.failed !== null ? `, ${t.failed} failed` : ''}`;
+}
+
+/** the sandbox the engine reports on `run-start`, when it does (older engines do not) */
+function sandboxOf(from: EngineEvent | SolveOutcome): RunState['sandbox'] {
+  const s = (from as { sandbox?: unknown }).sandbox;
+  if (!s || typeof s !== 'object') return undefined;
+  const { kind, network } = s as { kind?: unknown; network?: unknown };
+  if (typeof kind !== 'string') return undefined;
+  return { kind, network: typeof network === 'boolean' ? (network ? 'on' : 'off') : typeof network === 'string' ? network : 'unknown' };
+}
 
 export class RunController implements vscode.Disposable {
   private current: RunState | undefined;
@@ -91,9 +113,12 @@ export class RunController implements vscode.Disposable {
       return a;
     };
     switch (e.type) {
-      case 'run-start':
+      case 'run-start': {
         run.runId = e.runId;
+        const sandbox = sandboxOf(e);
+        if (sandbox) run.sandbox = sandbox;
         break;
+      }
       case 'memory-retrieved':
         run.retrieved = e.items;
         break;
@@ -104,10 +129,8 @@ export class RunController implements vscode.Disposable {
         attempt(e.attempt).steps = e.step;
         break;
       case 'tests':
-        if (e.phase === 'after') {
-          const r = e.result;
-          attempt(e.attempt).tests = r.timedOut ? 'timed out' : `exit ${r.exitCode}${r.passed !== null ? `, ${r.passed} passed` : ''}${r.failed !== null ? `, ${r.failed} failed` : ''}`;
-        }
+        run.testCommand ??= e.result.command;
+        if (e.phase === 'after') attempt(e.attempt).tests = e.result.timedOut ? 'timed out' : testsText(e.result);
         break;
       case 'verdict':
         attempt(e.attempt).verdict = `${e.verdict.success ? 'success' : 'failure'} (${e.verdict.decidedBy}): ${e.verdict.reason}`;
@@ -121,6 +144,7 @@ export class RunController implements vscode.Disposable {
       }
       case 'selection':
         run.chosen = e.chosen;
+        run.chosenReason = e.reason;
         break;
       case 'memory-added':
         run.added = [...run.added, ...e.items];
@@ -136,10 +160,13 @@ export class RunController implements vscode.Disposable {
     if (!run || run.ticket !== ticket) return;
     run.result = result;
     run.endedAt = Date.now();
+    run.sandbox = sandboxOf(result) ?? run.sandbox;
     const error = solveErrorOf(result);
     if (error || result.status === 'error') {
       run.phase = error?.code === 'cancelled' ? 'cancelled' : 'error';
       run.error = error?.message;
+      // no attempt-end will come for these: they stopped with the run
+      for (const a of run.attempts) if (a.status === 'running') a.status = 'cancelled';
     } else {
       run.phase = result.status;
       run.chosen = result.chosen;
@@ -149,7 +176,7 @@ export class RunController implements vscode.Disposable {
         index: a.index,
         status: a.status,
         steps: a.steps,
-        tests: a.tests ? `exit ${a.tests.exitCode}${a.tests.passed !== null ? `, ${a.tests.passed} passed` : ''}${a.tests.failed !== null ? `, ${a.tests.failed} failed` : ''}` : null,
+        tests: a.tests ? testsText(a.tests) : null,
         verdict: a.judge ? `${a.judge.success ? 'success' : 'failure'}: ${a.judge.reason}` : (run.attempts.find((x) => x.index === a.index)?.verdict ?? null),
         patch: a.patch,
       }));
@@ -170,9 +197,10 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  markApplied(): void {
+  markApplied(attempt: number): void {
     if (this.current) {
       this.current.applied = true;
+      this.current.appliedAttempt = attempt;
       this.changed.fire(this.current);
     }
   }

@@ -1,15 +1,14 @@
 import type { CommandDef } from '../services';
-import { isProgrammaticArg } from '../services';
-import { askIssue, parseSolveArgs, runSolve } from '../run-solve';
+import { askIssue, isSolveArg, parseSolveArgs, runSolve } from '../run-solve';
 import { assertTrusted } from '../trust';
 
-/** reasoningBank.solve — one attempt with retrieved lessons. */
+/** reasoningBank.solve — one attempt with retrieved lessons. From a Markdown editor's title bar: its text is the issue. */
 export default {
   id: 'reasoningBank.solve',
   async run(s, arg?: unknown) {
-    if (isProgrammaticArg(arg)) return runSolve(s, parseSolveArgs(arg), false);
+    if (isSolveArg(arg)) return runSolve(s, parseSolveArgs(arg), false);
     assertTrusted('Solve with memory');
-    const issue = await askIssue();
+    const issue = await askIssue(arg);
     if (!issue) return undefined;
     return runSolve(s, { issue }, true);
   },
