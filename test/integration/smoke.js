@@ -50,6 +50,9 @@ async function smoke({ browser, host, workspace, results, llm }) {
         if (out.approvals === 0) {
           await shot('approval-modal.png');
           out.screenshots.push('approval-modal.png');
+          const dialog = page.locator('.monaco-dialog-box');
+          if (!/runs on its own before and after each attempt/.test(await dialog.innerText())) throw new Error('the approval modal does not say that the test command runs on its own');
+          if (await dialog.getByRole('button', { name: 'Cancel' }).count()) throw new Error('the approval modal has a "Cancel" button besides "Deny"');
         }
         await allow.click();
         out.approvals++;
@@ -82,6 +85,11 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.waitForTimeout(1000);
     await shot('diff.png');
     out.screenshots.push('diff.png');
+
+    // Discard from the diff editor's title bar closes the diff; then Scale ×3 (smoke-scale.js)
+    await page.locator('.editor-actions [aria-label^="Discard patch"], .title-actions [aria-label^="Discard patch"]').first().click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 15000 });
+    await require('./smoke-scale').scaleSmoke({ page, shot, palette, workspace, out });
     return out;
   } catch (err) {
     await shot('smoke-failure.png').catch(() => undefined);

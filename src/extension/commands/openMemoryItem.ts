@@ -13,8 +13,11 @@ export default {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     // the built-in Markdown preview renders any document; without the Markdown extension, show the source
-    if ((await vscode.commands.getCommands(true)).includes('markdown.showPreview')) await vscode.commands.executeCommand('markdown.showPreview', uri);
-    else await vscode.window.showTextDocument(doc, { preview: true });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
     return ref.item.id;
   },
 } satisfies CommandDef;

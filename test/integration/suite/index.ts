@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./activation.test');
   require('./memory.test');
   require('./solve.test');
+  require('./review.test');
   require('./guards.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-host test(s) failed`)) : resolve()));
