@@ -145,7 +145,7 @@
       if (isChosen) top.appendChild(el('span', 'badge ok', 'chosen'));
       if (isApplied) top.appendChild(el('span', 'badge ok', 'applied'));
       card.appendChild(top);
-      card.appendChild(el('div', 'meta', `${a.steps} steps${a.tests ? ' · tests ' + a.tests : ''}${a.hasPatch ? '' : done || a.status !== 'running' ? ' · no changes' : ''}`));
+      card.appendChild(el('div', 'meta', `${a.steps} step${a.steps === 1 ? '' : 's'}${a.tests ? ' · tests ' + a.tests : ''}${a.hasPatch ? '' : done || a.status !== 'running' ? ' · no changes' : ''}`));
       if (isChosen && multi && run.chosenReason) card.appendChild(el('div', 'why', `Chosen: ${run.chosenReason}`));
       if (a.verdict) card.appendChild(el('div', 'verdict', a.verdict));
       if (a.hasPatch && !run.discarded && done) {

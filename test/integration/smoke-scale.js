@@ -28,7 +28,10 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
   const runPane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^Run/ }) }).first();
   await runPane.locator('.pane-header').hover();
   await runPane.locator('.pane-header .actions [aria-label="More Actions..."], .pane-header .actions .codicon-toolbar-more').first().click();
-  await page.locator('.monaco-menu .action-label', { hasText: 'Scale ×k…' }).first().click();
+  const item = page.getByRole('menuitem', { name: /Scale ×k/ }).first();
+  await item.waitFor({ state: 'visible', timeout: 10000 });
+  await item.hover();
+  await page.keyboard.press('Enter');
 
   // the default k is highlighted: Enter takes ×3; then Parallel
   const kPick = page.locator('.quick-input-widget', { hasText: 'how many attempts' });
@@ -77,6 +80,7 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
     const cardText = await card.innerText();
     if (/no changes/.test(cardText) && /edit_file/.test(text)) throw new Error('the empty attempt shows an edit from another attempt');
     if (i === 1) {
+      await steps.locator('h3').scrollIntoViewIfNeeded();
       await shot('scale-attempt-steps.png');
       out.screenshots.push('scale-attempt-steps.png');
     }

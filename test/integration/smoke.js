@@ -29,6 +29,15 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.goto(workbenchUrl(host, workspace, payload));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
     await page.waitForTimeout(2000); // let the extension host come up
+    // a fresh profile is a first install: the walkthrough may open (and take focus); look at it, then close it
+    const walkthrough = page.locator('.tabs-container .tab', { hasText: 'Walkthrough' });
+    out.walkthrough = await walkthrough.first().waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false);
+    if (out.walkthrough) {
+      await page.waitForTimeout(1000);
+      await shot('walkthrough.png');
+      out.screenshots.push('walkthrough.png');
+      await palette(page, 'View: Close All Editors');
+    }
 
     await palette(page, 'ReasoningBank: Show memory bank');
     await page.locator('.part.sidebar', { hasText: 'Memory bank' }).waitFor({ state: 'visible', timeout: 30000 });
