@@ -7,7 +7,8 @@ import type { SolveResult } from '../../../src/engine/types';
 import type { ApplyPatchResult, SolveOutcome } from '../../../src/server/protocol';
 import { approvalDetail } from '../../../src/extension/approval';
 import { HANG_MARKER, MIXED_MARKER } from '../scripted-llm';
-import { api, waitFor, workspaceDir } from './helpers';
+import { openWalkthroughOnce } from '../../../src/extension/first-run';
+import { api, extension, waitFor, workspaceDir } from './helpers';
 
 const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
 const cartFile = () => path.join(workspaceDir(), 'src', 'cart.js');
@@ -130,5 +131,34 @@ describe('review and apply', () => {
     assert.match(approvalDetail('curl x', 'npm test'), /"npm test" .* runs on its own before and after each attempt/);
     assert.match(approvalDetail('npm test', 'npm test'), /also the test command.*whatever you answer/);
     assert.doesNotMatch(approvalDetail('npm test', undefined), /test command/);
+  });
+});
+
+describe('first run', () => {
+  /** a globalState of our own, so the test does not depend on whether this profile ran the extension before */
+  function freshContext(): vscode.ExtensionContext {
+    const state = new Map<string, unknown>();
+    const globalState = { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] };
+    return { globalState, extension: extension() } as unknown as vscode.ExtensionContext;
+  }
+
+  it('opens the walkthrough once, unless walkthroughs are not to open on install', async () => {
+    const config = vscode.workspace.getConfiguration('workbench.welcomePage');
+    const before = config.inspect<boolean>('walkthroughs.openOnInstall');
+    try {
+      await config.update('walkthroughs.openOnInstall', false, vscode.ConfigurationTarget.Global);
+      assert.strictEqual(await openWalkthroughOnce(freshContext()), false);
+      await config.update('walkthroughs.openOnInstall', true, vscode.ConfigurationTarget.Global);
+      const ctx = freshContext();
+      assert.strictEqual(await openWalkthroughOnce(ctx), true);
+      const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      await waitFor(`the walkthrough tab (tabs: ${JSON.stringify(labels())})`, () => labels().some((l) => /Walkthrough|Welcome|Get started/i.test(l)), 15000).catch((err) => {
+        throw new Error(`${err.message}; tabs now: ${JSON.stringify(labels())}`);
+      });
+      assert.strictEqual(await openWalkthroughOnce(ctx), false, 'only once');
+    } finally {
+      await config.update('walkthroughs.openOnInstall', before?.globalValue, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 });
