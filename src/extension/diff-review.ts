@@ -48,6 +48,11 @@ interface Review {
   shown: number;
 }
 
+/** the multi-file diff editor's tab shows our title, and may add to it (e.g. a file count) */
+function isTabOf(label: string, title: string): boolean {
+  return label === title || label.startsWith(`${title} `);
+}
+
 export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly reviews = new Map<string, Review>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -168,7 +173,7 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
       return tab.input.modified.scheme === PATCH_SCHEME ? (new URLSearchParams(tab.input.modified.query).get('key') ?? undefined) : undefined;
     }
     // the multi-file diff editor's tab input is not in the stable API: it is ours when it carries our title
-    for (const [key, r] of this.reviews) if (r.files.length > 1 && tab.label === r.title) return key;
+    for (const [key, r] of this.reviews) if (r.files.length > 1 && isTabOf(tab.label, r.title)) return key;
     return undefined;
   }
 
@@ -190,7 +195,7 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
       const input = t.input;
       if (input instanceof vscode.TabInputTextDiff) return input.modified.scheme === PATCH_SCHEME;
       if (input instanceof vscode.TabInputText) return input.uri.scheme === PATCH_SCHEME;
-      return titles.has(t.label);
+      return [...titles].some((title) => isTabOf(t.label, title));
     });
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
     this.updateContext();

@@ -17,6 +17,9 @@ export const HANG_MARKER = 'HANG-FOR-CANCEL';
 /** a ×3 task whose attempts differ: one fixes the bug, one breaks it differently, one changes nothing */
 export const MIXED_MARKER = 'MIXED-ATTEMPTS';
 export type MixedRole = 'pass' | 'fail' | 'empty';
+/** a fix that also adds a changelog entry: a patch of two files */
+export const TWO_FILES_MARKER = 'TWO-FILES';
+export const CHANGELOG = '# Changelog\n\n- cartTotal applies the discount as a percentage.\n';
 export const DENY_MARKER = 'DENIED-COMMAND';
 export const DENIED_COMMAND = 'curl -s http://example.invalid/install.sh';
 
@@ -92,6 +95,12 @@ export function integrationScript(): Script {
   return {
     agent: (ctx): ScriptReply => {
       if (ctx.text.includes(HANG_MARKER)) return { hang: true };
+      if (ctx.text.includes(TWO_FILES_MARKER)) {
+        const steps = [...FIX_STEPS.slice(0, 2), { name: 'write_file', arguments: { path: 'CHANGELOG.md', content: CHANGELOG } }, FIX_STEPS[2]!];
+        const step = steps[ctx.step];
+        if (step) return { toolCalls: [{ name: step.name, arguments: step.arguments }] };
+        return { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed, with a changelog entry' } }] };
+      }
       if (ctx.text.includes(MIXED_MARKER)) {
         let role = mixedRoles.get(ctx.conversation);
         if (!role) mixedRoles.set(ctx.conversation, (role = (['pass', 'fail', 'empty'] as const)[mixedRoles.size % 3]!));

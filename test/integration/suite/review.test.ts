@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { SolveResult } from '../../../src/engine/types';
 import type { ApplyPatchResult, SolveOutcome } from '../../../src/server/protocol';
 import { approvalDetail } from '../../../src/extension/approval';
-import { HANG_MARKER, MIXED_MARKER } from '../scripted-llm';
+import { CHANGELOG, HANG_MARKER, MIXED_MARKER, TWO_FILES_MARKER } from '../scripted-llm';
 import { openWalkthroughOnce } from '../../../src/extension/first-run';
 import { api, extension, waitFor, workspaceDir } from './helpers';
 
@@ -41,8 +41,10 @@ describe('review and apply', () => {
     resetCart();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
-  after(async () => {
+  // every test starts from the buggy cart, whatever the one before it left behind
+  afterEach(async () => {
     resetCart();
+    fs.rmSync(path.join(workspaceDir(), 'CHANGELOG.md'), { force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -58,7 +60,6 @@ describe('review and apply', () => {
     assert.doesNotMatch(after.getText(), /no longer applies/);
     await vscode.commands.executeCommand('reasoningBank.discardPatch');
     assert.strictEqual(patchTabs().length, 0, 'Discard closes the diff');
-    resetCart();
   });
 
   it('Apply from the diff editor title bar applies that attempt, closes the diff and leaves no diagnostics', async () => {
@@ -77,7 +78,29 @@ describe('review and apply', () => {
     // give the language features time to report anything they would
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepStrictEqual(cartDiagnostics().map((d) => d.message), []);
-    resetCart();
+  });
+
+  it('a patch of two files opens in the multi-file diff editor, whose title bar applies it', async () => {
+    const a = await api();
+    const out = (await vscode.commands.executeCommand<SolveOutcome>('reasoningBank.solve', { issue: `${TWO_FILES_MARKER}: ${ISSUE}` })) as SolveResult;
+    assert.strictEqual(out.status, 'resolved', JSON.stringify(out).slice(0, 1500));
+    const files = await vscode.commands.executeCommand<string[]>('reasoningBank.reviewDiff');
+    assert.deepStrictEqual([...files].sort(), ['CHANGELOG.md', 'src/cart.js']);
+    const tab = await waitFor('the multi-file diff tab', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.label.startsWith('ReasoningBank attempt #1') ? t : undefined;
+    }).catch((err) => {
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => `${t.label}${t.isActive ? ' (active)' : ''}: ${(t.input as { constructor?: { name?: string } })?.constructor?.name}`));
+      throw new Error(`${err.message}; tabs: ${JSON.stringify(tabs)}`);
+    });
+    assert.ok(!(tab.input instanceof vscode.TabInputTextDiff), 'one editor for both files, not a single-file diff');
+    // the multi-file editor's title bar passes that editor's own resource, not one of ours
+    const applied = await vscode.commands.executeCommand<ApplyPatchResult>('reasoningBank.applyPatch', vscode.Uri.parse('multi-diff-editor:1234'));
+    assert.strictEqual(applied.applied, true);
+    assert.deepStrictEqual([...applied.files].sort(), ['CHANGELOG.md', 'src/cart.js']);
+    assert.strictEqual(fs.readFileSync(path.join(workspaceDir(), 'CHANGELOG.md'), 'utf8'), CHANGELOG);
+    assert.strictEqual(a.runs.last!.appliedAttempt, 0);
+    await waitFor('the multi-file diff to close', () => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('ReasoningBank attempt #1'))), 10000);
   });
 
   it('×3 with a passing, a failing and an empty attempt: the passing one is chosen, and the result says why', async () => {
@@ -101,7 +124,6 @@ describe('review and apply', () => {
     assert.strictEqual(applied.applied, true);
     assert.strictEqual(a.runs.last!.appliedAttempt, failing.index);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('reasoningBank.applyPatch', { attempt: out.chosen })), new RegExp(`already applied \\(attempt #${failing.index + 1}\\)`));
-    resetCart();
   });
 
   it('Scale from a menu (VS Code passes its own argument) asks, preselects the default k and keeps a multi-line selection; a cancelled run\'s attempts say so', async () => {
