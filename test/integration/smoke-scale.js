@@ -115,6 +115,34 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
   const problems = await panel.innerText();
   if (!/No problems have been detected/i.test(problems)) throw new Error(`the Problems panel is not empty after Apply: ${problems.slice(0, 500)}`);
   out.scale = { chosenWhy: why, applied: true };
+  await multiFileSmoke({ page, shot, palette, workspace, out, runFrame });
+}
+
+/** A patch of two files opens in VS Code's multi-file diff editor, whose title bar has our Apply / Discard. */
+async function multiFileSmoke({ page, shot, palette, workspace, out, runFrame }) {
+  const { TWO_FILES_MARKER } = require('./scripted-llm.ts');
+  const { git } = require('./host');
+  git(workspace, ['checkout', '--', 'src/cart.js']);
+  await palette(page, 'Notifications: Clear All Notifications');
+  await palette(page, 'ReasoningBank: Solve with memory');
+  const issueBox = page.locator('.quick-input-widget', { hasText: 'describe the issue' });
+  await issueBox.waitFor({ state: 'visible', timeout: 15000 });
+  await issueBox.locator('input.input').fill(`${TWO_FILES_MARKER}: cartTotal(items, 10) must subtract 10 percent of the sum; note it in a changelog.`);
+  await issueBox.locator('input.input').press('Enter');
+  const header = runFrame.locator('section.header');
+  await answerApprovals(page, async () => /TWO-FILES/.test(await header.innerText().catch(() => '')) && (await header.locator('.badge', { hasText: /^(resolved|unresolved|error)$/ }).count()) > 0, 180000, out);
+  await runFrame.locator('section.header button', { hasText: 'Review diff' }).click();
+  const discard = page.locator('.editor .title-actions [aria-label^="Discard patch"], .editor-actions [aria-label^="Discard patch"]').first();
+  await discard.waitFor({ state: 'visible', timeout: 30000 });
+  const tab = await page.locator('.tabs-container .tab.active').innerText();
+  if (!/ReasoningBank attempt #1/.test(tab)) throw new Error(`the active editor is "${tab}", not the multi-file diff`);
+  if ((await page.locator('.editor .title-actions [aria-label^="Apply patch"], .editor-actions [aria-label^="Apply patch"]').count()) === 0) throw new Error('no Apply in the multi-file diff editor\'s title bar');
+  await page.waitForTimeout(1000);
+  await shot('multi-file-diff.png');
+  out.screenshots.push('multi-file-diff.png');
+  await discard.click();
+  await runFrame.locator('.badge', { hasText: 'discarded' }).first().waitFor({ state: 'visible', timeout: 15000 });
+  out.multiFile = { tab: tab.trim(), discarded: true };
 }
 
 module.exports = { scaleSmoke };
