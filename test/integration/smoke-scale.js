@@ -86,6 +86,19 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
     }
   }
 
+  // a failing attempt goes in only after a warning; Escape keeps the working tree as it was
+  const cartPath = path.join(workspace, 'src', 'cart.js');
+  const cartBefore = fs.readFileSync(cartPath, 'utf8');
+  await runFrame.locator('.attempts .card button', { hasText: 'Apply anyway…' }).first().click();
+  const warning = page.locator('.monaco-dialog-box', { hasText: 'did not resolve the issue' });
+  await warning.waitFor({ state: 'visible', timeout: 15000 });
+  await shot('apply-failing-warning.png');
+  out.screenshots.push('apply-failing-warning.png');
+  await page.keyboard.press('Escape');
+  await warning.waitFor({ state: 'detached', timeout: 10000 });
+  await page.waitForTimeout(1000);
+  if (fs.readFileSync(cartPath, 'utf8') !== cartBefore) throw new Error('declining the warning still changed src/cart.js');
+
   // Review the chosen attempt, then Apply from the diff editor's title bar
   await chosen.locator('button', { hasText: 'Review diff' }).click();
   await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30000 });

@@ -18,7 +18,7 @@ async function attemptOfEditor(s: Services, run: RunState, arg: unknown): Promis
 async function confirmFailing(run: RunState, index: number): Promise<boolean> {
   const a = run.attempts.find((x) => x.index === index);
   if (!a || a.status === 'resolved') return true;
-  const why = a.tests ? `its tests: ${a.tests}` : (a.verdict ?? a.status);
+  const why = a.tests ? `Its tests: ${a.tests}.` : (a.verdict ?? a.status);
   const pick = await vscode.window.showWarningMessage(
     `Attempt #${index + 1} did not resolve the issue. Apply it anyway?`,
     { modal: true, detail: `${why}${run.chosen !== undefined && run.chosen !== index ? `\n\nThe chosen attempt is #${run.chosen + 1}.` : ''}` },

@@ -184,3 +184,18 @@ describe('first run', () => {
     }
   });
 });
+
+describe('run state from engine events', () => {
+  it('shows the sandbox when the engine reports one on run-start, and nothing when it does not', async () => {
+    const a = await api();
+    const ticket = 'sandbox-check';
+    a.runs.begin({ ticket, issue: 'x', folder: workspaceDir(), k: 1, mode: 'single' });
+    const start = { type: 'run-start', runId: 'r1', task: 'x', k: 1, mode: 'single', repo: workspaceDir() } as const;
+    a.runs.event(ticket, start);
+    assert.strictEqual(a.runs.last!.sandbox, undefined, 'an engine without the field');
+    a.runs.event(ticket, { ...start, sandbox: { kind: 'bubblewrap', network: false } } as typeof start);
+    assert.deepStrictEqual(a.runs.last!.sandbox, { kind: 'bubblewrap', network: 'off' });
+    a.runs.fail(ticket, 'ended by the test');
+    assert.strictEqual(a.runs.last!.phase, 'error');
+  });
+});
