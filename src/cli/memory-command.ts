@@ -159,7 +159,7 @@ async function run(command: Subcommand, args: string[], ctx: Ctx): Promise<numbe
       io.stdout(
         json
           ? JSON.stringify({ ...res, file: bank.file }) + '\n'
-          : `imported ${res.imported} item${res.imported === 1 ? '' : 's'} into ${bank.file}; skipped ${res.skipped} (already present or deleted)\n`,
+          : `imported ${res.imported} item${res.imported === 1 ? '' : 's'} into ${bank.file}; skipped ${res.skipped} (${res.skipped - res.deleted} already present, ${res.deleted} deleted earlier)\n`,
       );
       return 0;
     }

@@ -1,6 +1,8 @@
 /**
  * The "ask" approval modal: the exact command, and "Allow once", "Always allow this command", "Deny".
- * Closing the modal denies. A cancelled run stops waiting for the answer.
+ * Deny is the modal's close affordance, so there is no separate "Cancel" that would silently mean Deny.
+ * The modal also says that the project's test command runs on its own before and after each attempt:
+ * denying it to the agent does not stop that.
  */
 import * as vscode from 'vscode';
 import type { ApprovalParams, ApprovalResult } from '../server/protocol';
@@ -9,24 +11,40 @@ export const ALLOW_ONCE = 'Allow once';
 export const ALLOW_ALWAYS = 'Always allow this command';
 export const DENY = 'Deny';
 
+/** the modal's explanation below the command */
+export function approvalDetail(command: string, testCommand: string | undefined): string {
+  const lines = [command, '', "It runs inside the attempt's git worktree, not your working tree."];
+  if (testCommand) {
+    const same = command.trim() === testCommand.trim();
+    lines.push(
+      '',
+      same
+        ? `This is also the test command (reasoningBank.testCommand or detected): ReasoningBank runs it on its own before and after each attempt to judge the result, whatever you answer here.`
+        : `The test command "${testCommand}" (reasoningBank.testCommand or detected) runs on its own before and after each attempt to judge the result; only the agent's own commands are asked about.`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export async function askApproval(
   p: ApprovalParams,
   token: vscode.CancellationToken,
   remember: (command: string) => Promise<void>,
+  testCommand?: string,
 ): Promise<ApprovalResult> {
   const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
   const choice = await Promise.race([
-    vscode.window.showWarningMessage(
+    vscode.window.showWarningMessage<vscode.MessageItem>(
       `ReasoningBank: the agent wants to run a command${p.attempt > 0 ? ` (attempt #${p.attempt + 1})` : ''}`,
-      { modal: true, detail: `${p.command}\n\nIt runs inside the attempt's git worktree, not your working tree.` },
-      ALLOW_ONCE,
-      ALLOW_ALWAYS,
-      DENY,
+      { modal: true, detail: approvalDetail(p.command, testCommand) },
+      { title: ALLOW_ONCE },
+      { title: ALLOW_ALWAYS },
+      { title: DENY, isCloseAffordance: true },
     ),
     cancelled,
   ]);
-  if (choice === ALLOW_ONCE) return { allowed: true };
-  if (choice === ALLOW_ALWAYS) {
+  if (choice?.title === ALLOW_ONCE) return { allowed: true };
+  if (choice?.title === ALLOW_ALWAYS) {
     await remember(p.command.trim());
     return { allowed: true, always: true };
   }

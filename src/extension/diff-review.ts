@@ -1,12 +1,15 @@
 /**
  * Patch review: each file of an attempt's patch opens in a diff editor whose two sides are virtual
  * documents (`reasoningbank-patch:`): the file as it is in the working tree now, and the same file with
- * the patch applied. Nothing touches the disk until Apply.
+ * the patch applied. Nothing touches the disk until Apply. Several files open together in VS Code's
+ * multi-file diff editor (`vscode.changes`), or one at a time with "Next file" where the host lacks it.
+ * The editor title bar's Apply / Discard find their attempt through `attemptOf` (see package.json menus).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { applyPatch, parsePatch, type StructuredPatch } from 'diff';
+import { parseReviewKey } from './review-key';
 
 export const PATCH_SCHEME = 'reasoningbank-patch';
 
@@ -37,11 +40,30 @@ export function splitPatch(patch: string): FilePatch[] {
     .filter((f) => f.file);
 }
 
+interface Review {
+  repo: string;
+  files: FilePatch[];
+  title: string;
+  /** the file shown when the host opens them one at a time */
+  shown: number;
+}
+
+/** the multi-file diff editor's tab shows our title, and may add to it (e.g. a file count) */
+function isTabOf(label: string, title: string): boolean {
+  return label === title || label.startsWith(`${title} `);
+}
+
 export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly reviews = new Map<string, { repo: string; files: FilePatch[] }>();
+  private readonly reviews = new Map<string, Review>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PATCH_SCHEME, this);
+  /** files whose patch no longer applies, already told to the user (once each) */
+  private readonly stale = new Set<string>();
+  private readonly subs: vscode.Disposable[] = [
+    vscode.workspace.registerTextDocumentContentProvider(PATCH_SCHEME, this),
+    vscode.window.tabGroups.onDidChangeTabs(() => this.updateContext()),
+    vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContext()),
+  ];
 
   private uri(s: Side): vscode.Uri {
     return vscode.Uri.from({ scheme: PATCH_SCHEME, path: '/' + s.file, query: new URLSearchParams({ key: s.key, side: s.side }).toString() });
@@ -58,7 +80,14 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
     if (fp.deleted) return '';
     const after = applyPatch(before, fp.patch);
     if (after === false) {
-      return `(the patch no longer applies to ${file}: the file changed since the run started)\n\n${before}`;
+      // never put a message into the document: it would read as code (and the language server would
+      // report it); show the file unchanged and say why once
+      const staleKey = `${q.get('key')}:${file}`;
+      if (!this.stale.has(staleKey)) {
+        this.stale.add(staleKey);
+        void vscode.window.showWarningMessage(`ReasoningBank: the patch no longer applies to ${file}: the file changed since the run started.`);
+      }
+      return before;
     }
     return after;
   }
@@ -76,20 +105,16 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
   async open(key: string, repo: string, patch: string, title: string): Promise<FilePatch[]> {
     const files = splitPatch(patch);
     if (!files.length) throw new Error('this attempt produced no changes to review');
-    this.reviews.set(key, { repo, files });
+    const review: Review = { repo, files, title, shown: 0 };
+    // a title names one review: an older run's attempt of the same number gives way
+    for (const [k, r] of this.reviews) if (r.title === title) this.reviews.delete(k);
+    this.reviews.set(key, review);
     for (const f of files) {
       this.changed.fire(this.uri({ key, file: f.file, side: 'before' }));
       this.changed.fire(this.uri({ key, file: f.file, side: 'after' }));
     }
-    if (files.length === 1) {
-      const f = files[0]!;
-      await vscode.commands.executeCommand(
-        'vscode.diff',
-        this.uri({ key, file: f.file, side: 'before' }),
-        this.uri({ key, file: f.file, side: 'after' }),
-        `${title}: ${f.file}`,
-        { preview: true },
-      );
+    if (files.length === 1 || !(await vscode.commands.getCommands(true)).includes('vscode.changes')) {
+      await this.showFile(key, review, 0);
     } else {
       await vscode.commands.executeCommand(
         'vscode.changes',
@@ -101,28 +126,83 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
         ]),
       );
     }
+    this.updateContext();
     return files;
   }
 
-  /** re-read open diff sides (after Apply the "before" side is the patched file) */
-  refreshOpen(): void {
-    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === PATCH_SCHEME) this.changed.fire(doc.uri);
+  private async showFile(key: string, review: Review, index: number): Promise<void> {
+    const f = review.files[index]!;
+    review.shown = index;
+    const of = review.files.length > 1 ? ` (${index + 1} of ${review.files.length})` : '';
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      this.uri({ key, file: f.file, side: 'before' }),
+      this.uri({ key, file: f.file, side: 'after' }),
+      `${review.title}: ${f.file}${of}`,
+      { preview: true },
+    );
   }
 
-  /** Discard: forget the reviews and close their editors */
-  async discard(): Promise<void> {
+  /** "Next file" in the title bar of a one-file-at-a-time review; wraps around */
+  async next(arg: unknown): Promise<string | undefined> {
+    const key = this.keyOf(arg);
+    const review = key ? this.reviews.get(key) : undefined;
+    if (!key || !review) throw new Error('no ReasoningBank diff is open');
+    await this.showFile(key, review, (review.shown + 1) % review.files.length);
+    return review.files[review.shown]!.file;
+  }
+
+  /**
+   * The run and attempt of a diff editor: from the resource the title bar passes (a single-file diff), or
+   * from the active tab (the multi-file editor passes its own resource).
+   */
+  attemptOf(arg: unknown): { ticket: string; attempt: number } | undefined {
+    const key = this.keyOf(arg);
+    return key ? parseReviewKey(key) : undefined;
+  }
+
+  private keyOf(arg: unknown): string | undefined {
+    if (arg instanceof vscode.Uri && arg.scheme === PATCH_SCHEME) return new URLSearchParams(arg.query).get('key') ?? undefined;
+    return this.activeKey();
+  }
+
+  private activeKey(): string | undefined {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (!tab) return undefined;
+    if (tab.input instanceof vscode.TabInputTextDiff) {
+      return tab.input.modified.scheme === PATCH_SCHEME ? (new URLSearchParams(tab.input.modified.query).get('key') ?? undefined) : undefined;
+    }
+    // the multi-file diff editor's tab input is not in the stable API: it is ours when it carries our title
+    for (const [key, r] of this.reviews) if (r.files.length > 1 && isTabOf(tab.label, r.title)) return key;
+    return undefined;
+  }
+
+  /** `reasoningBank.activeReview` / `reasoningBank.reviewNextFile` for the editor title bar's `when` clauses */
+  private updateContext(): void {
+    const key = this.activeKey();
+    const review = key ? this.reviews.get(key) : undefined;
+    void vscode.commands.executeCommand('setContext', 'reasoningBank.activeReview', !!review);
+    const oneAtATime = !!review && review.files.length > 1 && vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff;
+    void vscode.commands.executeCommand('setContext', 'reasoningBank.reviewNextFile', oneAtATime);
+  }
+
+  /** After Apply or Discard: forget the reviews and close their editors (a diff against the changed tree would mislead). */
+  async closeAll(): Promise<void> {
+    const titles = new Set([...this.reviews.values()].map((r) => r.title));
     this.reviews.clear();
+    this.stale.clear();
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
       const input = t.input;
       if (input instanceof vscode.TabInputTextDiff) return input.modified.scheme === PATCH_SCHEME;
       if (input instanceof vscode.TabInputText) return input.uri.scheme === PATCH_SCHEME;
-      return t.label.startsWith('ReasoningBank');
+      return [...titles].some((title) => isTabOf(t.label, title));
     });
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
+    this.updateContext();
   }
 
   dispose(): void {
-    this.registration.dispose();
+    this.subs.forEach((d) => d.dispose());
     this.changed.dispose();
   }
 }

@@ -13,6 +13,8 @@ import { EDIT_SCHEME, LessonEditProvider, LessonViewProvider, VIEW_SCHEME } from
 import { RunController } from './runs';
 import { RunViewProvider, RUN_VIEW_ID } from './run-view';
 import { createRunStatusBar } from './status-bar';
+import { trackRunContextKeys } from './context-keys';
+import { openWalkthroughOnce } from './first-run';
 import { isProgrammaticArg, type Services } from './services';
 import { currentFolder } from './workspace-folder';
 import type { DiffReview } from './diff-review';
@@ -71,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ReasoningBankApi {
     },
     memoryChanged: () => watcher?.fire(),
     serverLog: ({ level, message }) => log[level === 'warn' ? 'warn' : level](message),
-    approval: (p, token) => askApproval(p, token, (command) => s.allowAlways(command)),
+    approval: (p, token) => askApproval(p, token, (command) => s.allowAlways(command), runs.active?.testCommand),
     complete: async (p, token) => (await import('./lm-bridge')).completeWithVscodeLm(p, token),
   });
 
@@ -139,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): ReasoningBankApi {
     vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, lessonView),
     vscode.workspace.registerFileSystemProvider(EDIT_SCHEME, new LessonEditProvider(engine, () => tree.refresh()), { isCaseSensitive: true }),
     createRunStatusBar(runs),
+    trackRunContextKeys(runs),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     // in a multi-root workspace the view follows the folder of the active editor
     vscode.window.onDidChangeActiveTextEditor(() => {
@@ -149,6 +152,8 @@ export function activate(context: vscode.ExtensionContext): ReasoningBankApi {
       }
     }),
   );
+
+  void openWalkthroughOnce(context).then(undefined, (err) => log.warn(`walkthrough: ${err instanceof Error ? err.message : String(err)}`));
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (engine not started)`);

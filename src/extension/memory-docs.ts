@@ -23,6 +23,20 @@ export function editUri(memoryFile: string, item: MemoryItemDto): vscode.Uri {
   return vscode.Uri.from({ scheme: EDIT_SCHEME, path: `/${slug(item.title)}.md`, query: new URLSearchParams({ file: memoryFile, id: item.id }).toString() });
 }
 
+/** a new lesson written in an editor ("Add a lesson…"): saving it the first time adds it to the bank */
+export function draftUri(memoryFile: string, draft: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: EDIT_SCHEME, path: '/New lesson.md', query: new URLSearchParams({ file: memoryFile, draft }).toString() });
+}
+
+export const DRAFT_TEMPLATE = serializeEditableRaw('', '', '');
+
+function draftOf(uri: vscode.Uri): { memoryFile: string; draft: string } | undefined {
+  const q = new URLSearchParams(uri.query);
+  const memoryFile = q.get('file');
+  const draft = q.get('draft');
+  return memoryFile && draft ? { memoryFile, draft } : undefined;
+}
+
 function refOf(uri: vscode.Uri): { memoryFile: string; id: string } {
   const q = new URLSearchParams(uri.query);
   const memoryFile = q.get('file');
@@ -66,14 +80,11 @@ export function renderLesson(item: MemoryItemDto, memoryFile: string): string {
 }
 
 export function serializeEditable(item: Pick<MemoryItemDto, 'title' | 'description' | 'content'>): string {
-  return [
-    '---',
-    `title: ${item.title}`,
-    `description: ${item.description}`,
-    '---',
-    item.content,
-    '',
-  ].join('\n');
+  return serializeEditableRaw(item.title, item.description, item.content);
+}
+
+function serializeEditableRaw(title: string, description: string, content: string): string {
+  return ['---', `title: ${title}`, `description: ${description}`, '---', content, ''].join('\n');
 }
 
 /** Parses the editable form; throws a message that says what to fix. */
@@ -117,6 +128,8 @@ export class LessonViewProvider implements vscode.TextDocumentContentProvider {
 }
 
 export class LessonEditProvider implements vscode.FileSystemProvider {
+  /** drafts already saved once: later saves update the lesson they created */
+  private readonly created = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   constructor(
@@ -128,32 +141,47 @@ export class LessonEditProvider implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
+  /** the lesson behind a URI: its id, or the one a saved draft created; undefined for an unsaved draft */
+  private target(uri: vscode.Uri): { memoryFile: string; id: string } | undefined {
+    const d = draftOf(uri);
+    if (!d) return refOf(uri);
+    const id = this.created.get(d.draft);
+    return id ? { memoryFile: d.memoryFile, id } : undefined;
+  }
+
   private async item(uri: vscode.Uri): Promise<{ item: MemoryItemDto; memoryFile: string }> {
-    const { memoryFile, id } = refOf(uri);
+    const { memoryFile, id } = this.target(uri) ?? refOf(uri);
     const item = await this.engine.request('memory/get', { memoryFile, id });
     if (!item) throw vscode.FileSystemError.FileNotFound(uri);
     return { item, memoryFile };
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    if (!this.target(uri)) return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: Buffer.byteLength(DRAFT_TEMPLATE) };
     const { item } = await this.item(uri);
     return { type: vscode.FileType.File, ctime: Date.parse(item.createdAt) || 0, mtime: Date.parse(item.updatedAt) || 0, size: Buffer.byteLength(serializeEditable(item)) };
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    if (!this.target(uri)) return Buffer.from(DRAFT_TEMPLATE, 'utf8');
     const { item } = await this.item(uri);
     return Buffer.from(serializeEditable(item), 'utf8');
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const { memoryFile, id } = refOf(uri);
+    const target = this.target(uri);
     let patch;
     try {
       patch = parseEditable(Buffer.from(content).toString('utf8'));
     } catch (err) {
       throw vscode.FileSystemError.NoPermissions(`lesson not saved: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await this.engine.request('memory/update', { memoryFile, id, patch });
+    if (target) await this.engine.request('memory/update', { memoryFile: target.memoryFile, id: target.id, patch });
+    else {
+      const d = draftOf(uri)!;
+      const item = await this.engine.request('memory/add', { memoryFile: d.memoryFile, draft: patch });
+      this.created.set(d.draft, item.id);
+    }
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     this.afterSave();
   }

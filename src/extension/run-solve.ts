@@ -6,7 +6,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { solveErrorOf, type SolveOutcome, type SolveParams } from '../server/protocol';
-import type { Services } from './services';
+import { isProgrammaticArg, type Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
 import { llmConfig, memoryFileFor, readSettings, worktreeDirFor, type Settings } from './settings';
@@ -14,6 +14,16 @@ import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
 import type { SolveArgs } from '../server/solve-args';
 
+
+const SOLVE_FIELDS = ['issue', 'k', 'mode', 'apply'];
+
+/**
+ * Whether a command got a solve argument object from code. A menu passes VS Code's own context object
+ * (no solve field in it): that is a click, and the person is asked as usual.
+ */
+export function isSolveArg(arg: unknown): arg is Record<string, unknown> {
+  return isProgrammaticArg(arg) && SOLVE_FIELDS.some((f) => f in arg);
+}
 
 /** An argument object from code, checked as the engine checks it; a bad field rejects, naming it. */
 export async function parseSolveArgs(arg: Record<string, unknown>): Promise<SolveArgs> {
@@ -123,7 +133,7 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   if (interactive && error?.code === 'untrusted-memory' && (await confirmBank(s, params.memoryFile, error.message))) {
     return runSolve(s, args, interactive);
   }
-  if (interactive) void announce(result);
+  if (interactive) void announce(s, result);
   return result;
 }
 
@@ -145,12 +155,12 @@ async function confirmBank(s: Services, file: string, why: string): Promise<bool
   return true;
 }
 
-async function announce(result: SolveOutcome): Promise<void> {
+async function announce(s: Services, result: SolveOutcome): Promise<void> {
   const error = solveErrorOf(result);
   if (error || result.status === 'error' || !('patch' in result)) {
     if (error?.code === 'cancelled') return void vscode.window.showInformationMessage('ReasoningBank: run cancelled; its worktrees were removed.');
     const pick = await vscode.window.showErrorMessage(`ReasoningBank: the run failed: ${error?.message}`, 'Show log', 'Open settings');
-    if (pick === 'Show log') void vscode.commands.executeCommand('workbench.action.output.show.reasoningbank-vscode.ReasoningBank');
+    if (pick === 'Show log') s.log.show(true);
     if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
     return;
   }
@@ -172,42 +182,80 @@ async function announce(result: SolveOutcome): Promise<void> {
   if (pick === 'Show run') void vscode.commands.executeCommand('reasoningBank.showRun');
 }
 
-/** Asks for the issue: an input box prefilled from the editor selection, or a Markdown file. */
-export async function askIssue(): Promise<string | undefined> {
+const WRITE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('markdown'), tooltip: 'Write the issue in a Markdown editor (several lines)' };
+const FILE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file'), tooltip: 'Use a Markdown file' };
+
+/** The whole text of a document (an open editor's unsaved text included) as the issue. */
+async function issueFromDocument(uri: vscode.Uri): Promise<string | undefined> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const text = doc.getText();
+  if (!text.trim()) {
+    void vscode.window.showErrorMessage(`ReasoningBank: ${vscode.workspace.asRelativePath(uri)} is empty: write the issue in it first`);
+    return undefined;
+  }
+  return text;
+}
+
+/** An untitled Markdown editor to write the issue in; Solve / Scale in its title bar take its text. */
+async function openIssueEditor(content = ''): Promise<undefined> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  await vscode.window.showTextDocument(doc);
+  void vscode.window.showInformationMessage('ReasoningBank: write the issue here, then press "Solve with memory" (or "Scale ×k…") in this editor\'s title bar.');
+  return undefined;
+}
+
+/** A selection of several lines is taken as it is (line breaks kept), or opened in a Markdown editor first. */
+async function confirmSelection(selection: string): Promise<string | undefined> {
+  const lines = selection.split('\n');
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: '$(sparkle) Use the selected text as the issue', detail: `${lines[0]!.slice(0, 100)}${lines.length > 1 ? ` … (${lines.length} lines)` : ''}`, edit: false },
+      { label: '$(markdown) Edit it first in a Markdown editor', edit: true },
+    ],
+    { title: 'ReasoningBank: the issue', ignoreFocusOut: true },
+  );
+  if (!pick) return undefined;
+  return pick.edit ? openIssueEditor(selection) : selection;
+}
+
+/**
+ * Asks for the issue. From an editor's title bar (a URI): that document's text. A multi-line selection:
+ * kept as it is. Otherwise an input box (prefilled with a one-line selection) whose buttons open a Markdown
+ * editor for a longer text or take a Markdown file.
+ */
+export async function askIssue(arg?: unknown): Promise<string | undefined> {
+  if (arg instanceof vscode.Uri) return issueFromDocument(arg);
   const editor = vscode.window.activeTextEditor;
-  const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).replace(/\r\n/g, '\n') : '';
+  if (selection.trim().includes('\n')) return confirmSelection(selection.trim());
   const box = vscode.window.createInputBox();
   box.title = 'ReasoningBank: describe the issue';
-  box.prompt = 'What should change? (Enter to start; the file button takes the issue from a Markdown file)';
+  box.prompt = 'What should change? Enter starts. For several lines use the Markdown button; the file button takes a Markdown file.';
   box.placeholder = 'e.g. add() returns the wrong sum for negative numbers';
   box.value = selection;
   box.ignoreFocusOut = true;
-  const fileButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file'), tooltip: 'Use a Markdown file' };
-  box.buttons = [fileButton];
-  const answer = await new Promise<string | 'file' | undefined>((resolve) => {
+  box.buttons = [WRITE_BUTTON, FILE_BUTTON];
+  let typed = '';
+  const answer = await new Promise<string | vscode.QuickInputButton | undefined>((resolve) => {
     box.onDidAccept(() => {
       if (!box.value.trim()) {
-        box.validationMessage = 'Describe the issue, or pick a Markdown file.';
+        box.validationMessage = 'Describe the issue, or use the buttons for a Markdown editor or file.';
         return;
       }
       resolve(box.value);
       box.hide();
     });
-    box.onDidTriggerButton(() => {
-      resolve('file');
+    box.onDidTriggerButton((b) => {
+      typed = box.value;
+      resolve(b);
       box.hide();
     });
     box.onDidHide(() => resolve(undefined));
     box.show();
   });
   box.dispose();
-  if (answer !== 'file') return answer;
+  if (answer === WRITE_BUTTON) return openIssueEditor(typed);
+  if (answer !== FILE_BUTTON) return answer as string | undefined;
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'], Text: ['txt'] }, openLabel: 'Use as issue' });
-  if (!picked?.[0]) return undefined;
-  const text = Buffer.from(await vscode.workspace.fs.readFile(picked[0])).toString('utf8');
-  if (!text.trim()) {
-    void vscode.window.showErrorMessage(`ReasoningBank: ${picked[0].fsPath} is empty`);
-    return undefined;
-  }
-  return text;
+  return picked?.[0] ? issueFromDocument(picked[0]) : undefined;
 }

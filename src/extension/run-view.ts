@@ -1,7 +1,8 @@
 /**
  * The run view (a webview in the ReasoningBank container): the live steps of the current run — tool
  * calls and their truncated outputs, test results, verdicts, the lessons retrieved and added — and for
- * ×k the attempts side by side, with Review diff / Apply / Discard. The page script is media/run-view.js.
+ * ×k the attempts side by side (why one was chosen, which was applied), each with its own timeline, with
+ * Review diff / Apply / Discard. The page script is media/run-view.js.
  */
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
@@ -15,7 +16,8 @@ type FromPage =
   | { type: 'review'; attempt: number }
   | { type: 'apply'; attempt: number }
   | { type: 'discard' }
-  | { type: 'openMemory'; id: string };
+  | { type: 'openMemory'; id: string }
+  | { type: 'manageTrust' };
 
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n / 2)}\n… ${s.length - n} characters cut …\n${s.slice(-n / 2)}` : s;
@@ -50,7 +52,10 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     private readonly extensionUri: vscode.Uri,
     private readonly runs: RunController,
   ) {
-    this.subs.push(runs.onDidChange(() => this.schedule()));
+    this.subs.push(
+      runs.onDidChange(() => this.schedule()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.post()),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -92,6 +97,9 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       case 'openMemory':
         void vscode.commands.executeCommand('reasoningBank.openMemoryItem', m.id);
         break;
+      case 'manageTrust':
+        void vscode.commands.executeCommand('workbench.trust.manage');
+        break;
     }
   }
 
@@ -106,7 +114,8 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   private post(): void {
     if (!this.view) return;
-    void this.view.webview.postMessage({ type: 'state', state: pageState(this.runs.last) });
+    // Restricted Mode hides Solve: the page says why instead of showing nothing
+    void this.view.webview.postMessage({ type: 'state', state: pageState(this.runs.last), trusted: vscode.workspace.isTrusted });
   }
 
   async reveal(preserveFocus = true): Promise<void> {

@@ -3,6 +3,7 @@
  * status bar, diff review and Apply/Discard read. Engine events arrive here tagged with the run's ticket.
  */
 import * as vscode from 'vscode';
+import type { Sandbox } from '../engine/sandbox/types';
 import type { EngineEvent } from '../engine/events';
 import { solveErrorOf, type SolveOutcome } from '../server/protocol';
 import type { RunMode } from '../engine/types';
@@ -11,7 +12,8 @@ export type RunPhase = 'running' | 'resolved' | 'unresolved' | 'error' | 'cancel
 
 export interface AttemptView {
   index: number;
-  status: 'running' | 'resolved' | 'unresolved' | 'error';
+  /** 'cancelled': the run stopped (cancel or failure) before this attempt ended */
+  status: 'running' | 'resolved' | 'unresolved' | 'error' | 'cancelled';
   steps: number;
   tests: string | null;
   verdict: string | null;
@@ -34,6 +36,14 @@ export interface RunState {
   retrieved: { id: string; title: string; score: number }[];
   added: { id: string; title: string; outcome: string; merged: boolean }[];
   chosen?: number;
+  /** why the chosen attempt was kept ("the only attempt whose tests pass", or the model's reason) */
+  chosenReason?: string;
+  /** the attempt whose patch went into the working tree */
+  appliedAttempt?: number;
+  /** where commands ran, when the engine reports it (`run-start`'s optional `sandbox`) */
+  sandbox?: Sandbox;
+  /** the test command the engine runs on its own before and after each attempt (from the first `tests` event) */
+  testCommand?: string;
   result?: SolveOutcome;
   error?: string;
   applied: boolean;
@@ -41,6 +51,15 @@ export interface RunState {
 }
 
 const MAX_EVENTS = 400;
+
+function testsText(t: { exitCode: number | null; passed: number | null; failed: number | null }): string {
+  return `exit ${t.exitCode}${t.passed !== null ? `, ${t.passed} passed` : ''}${t.failed !== null ? `, ${t.failed} failed` : ''}`;
+}
+
+/** what confined the run: on `run-start`, and in the result (absent from an error result) */
+function sandboxOf(from: EngineEvent | SolveOutcome): Sandbox | undefined {
+  return 'sandbox' in from ? from.sandbox : undefined;
+}
 
 export class RunController implements vscode.Disposable {
   private current: RunState | undefined;
@@ -92,9 +111,12 @@ export class RunController implements vscode.Disposable {
       return a;
     };
     switch (e.type) {
-      case 'run-start':
+      case 'run-start': {
         run.runId = e.runId;
+        const sandbox = sandboxOf(e);
+        if (sandbox) run.sandbox = sandbox;
         break;
+      }
       case 'memory-retrieved':
         run.retrieved = e.items;
         break;
@@ -105,10 +127,8 @@ export class RunController implements vscode.Disposable {
         attempt(e.attempt).steps = e.step;
         break;
       case 'tests':
-        if (e.phase === 'after') {
-          const r = e.result;
-          attempt(e.attempt).tests = r.timedOut ? 'timed out' : `exit ${r.exitCode}${r.passed !== null ? `, ${r.passed} passed` : ''}${r.failed !== null ? `, ${r.failed} failed` : ''}`;
-        }
+        run.testCommand ??= e.result.command;
+        if (e.phase === 'after') attempt(e.attempt).tests = e.result.timedOut ? 'timed out' : testsText(e.result);
         break;
       case 'verdict':
         attempt(e.attempt).verdict = `${e.verdict.success ? 'success' : 'failure'} (${e.verdict.decidedBy}): ${e.verdict.reason}`;
@@ -122,6 +142,7 @@ export class RunController implements vscode.Disposable {
       }
       case 'selection':
         run.chosen = e.chosen;
+        run.chosenReason = e.reason;
         break;
       case 'memory-added':
         run.added = [...run.added, ...e.items];
@@ -137,10 +158,13 @@ export class RunController implements vscode.Disposable {
     if (!run || run.ticket !== ticket) return;
     run.result = result;
     run.endedAt = Date.now();
+    run.sandbox = sandboxOf(result) ?? run.sandbox;
     const error = solveErrorOf(result);
     if (error || result.status === 'error') {
       run.phase = error?.code === 'cancelled' ? 'cancelled' : 'error';
       run.error = error?.message;
+      // no attempt-end will come for these: they stopped with the run
+      for (const a of run.attempts) if (a.status === 'running') a.status = 'cancelled';
     } else {
       run.phase = result.status;
       run.chosen = result.chosen;
@@ -150,7 +174,7 @@ export class RunController implements vscode.Disposable {
         index: a.index,
         status: a.status,
         steps: a.steps,
-        tests: a.tests ? `exit ${a.tests.exitCode}${a.tests.passed !== null ? `, ${a.tests.passed} passed` : ''}${a.tests.failed !== null ? `, ${a.tests.failed} failed` : ''}` : null,
+        tests: a.tests ? testsText(a.tests) : null,
         verdict: a.judge ? `${a.judge.success ? 'success' : 'failure'}: ${a.judge.reason}` : (run.attempts.find((x) => x.index === a.index)?.verdict ?? null),
         patch: a.patch,
       }));
@@ -171,9 +195,10 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  markApplied(): void {
+  markApplied(attempt: number): void {
     if (this.current) {
       this.current.applied = true;
+      this.current.appliedAttempt = attempt;
       this.changed.fire(this.current);
     }
   }

@@ -7,15 +7,8 @@ export function createRunStatusBar(runs: RunController): vscode.Disposable {
   item.name = 'ReasoningBank run';
   item.command = 'reasoningBank.showRun';
   let hideTimer: NodeJS.Timeout | undefined;
-  let running = false;
   const render = (run: RunState | undefined) => {
     if (hideTimer) clearTimeout(hideTimer);
-    const nowRunning = run?.phase === 'running';
-    if (nowRunning !== running) {
-      running = nowRunning;
-      // menus show Cancel only while a run is going
-      void vscode.commands.executeCommand('setContext', 'reasoningBank.running', running);
-    }
     if (!run) return item.hide();
     if (run.phase === 'running') {
       const steps = run.attempts.map((a) => a.steps);

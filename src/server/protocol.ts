@@ -144,7 +144,8 @@ export interface ClientRequests {
   'memory/delete': [MemoryRef & { id: string }, { deleted: boolean }];
   'memory/add': [MemoryRef & { draft: LessonDraft }, MemoryItemDto];
   'memory/export': [MemoryRef, { jsonl: string; count: number }];
-  'memory/import': [MemoryRef & { jsonl: string }, { added: number; skipped: number }];
+  /** skipped: already in the bank or deleted from it earlier (`deleted` of them) */
+  'memory/import': [MemoryRef & { jsonl: string }, { added: number; skipped: number; deleted: number }];
   /** one task end to end; resolves to the `solve --json` object (also for errors and cancellation) */
   'solve/start': [SolveParams, SolveOutcome];
   'patch/apply': [ApplyPatchParams, ApplyPatchResult];

@@ -49,6 +49,12 @@ export const LESSONS_BY_MARKER: Record<string, typeof LESSON> = {
   },
 };
 
+/** a ×3 task whose attempts differ: one fixes the bug, one breaks it differently, one changes nothing */
+export const MIXED_MARKER = 'MIXED-ATTEMPTS';
+export type MixedRole = 'pass' | 'fail' | 'empty';
+/** a fix that also adds a changelog entry: a patch of two files */
+export const TWO_FILES_MARKER = 'TWO-FILES';
+export const CHANGELOG = '# Changelog\n\n- cartTotal applies the discount as a percentage.\n';
 export const DENY_MARKER = 'DENIED-COMMAND';
 export const DENIED_COMMAND = 'curl -s http://example.invalid/install.sh';
 
@@ -124,12 +130,33 @@ export function structuredAsk(ctx: ScriptContext): { name: string; schema: JsonS
   }
   return undefined;
 }
+const WRONG_STEPS: { name: string; arguments: object }[] = [
+  { name: 'read_file', arguments: { path: 'src/cart.js' } },
+  { name: 'edit_file', arguments: { path: 'src/cart.js', old_text: 'return sum - discountPercent;', new_text: 'return sum - discountPercent / 100;' } },
+  { name: 'run_command', arguments: { command: 'npm test' } },
+];
 
 export function integrationScript(): Script {
+  // parallel attempts are separate conversations: each gets the next role the first time it speaks
+  const mixedRoles = new Map<number, MixedRole>();
   return {
     agent: async (ctx): Promise<ScriptReply> => {
       if (ctx.text.includes(HANG_MARKER)) return { hang: true };
       if (ctx.text.includes(SLOW_MARKER)) await new Promise((r) => setTimeout(r, SLOW_TURN_MS));
+      if (ctx.text.includes(TWO_FILES_MARKER)) {
+        const steps = [...FIX_STEPS.slice(0, 2), { name: 'write_file', arguments: { path: 'CHANGELOG.md', content: CHANGELOG } }, FIX_STEPS[2]!];
+        const step = steps[ctx.step];
+        if (step) return { toolCalls: [{ name: step.name, arguments: step.arguments }] };
+        return { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed, with a changelog entry' } }] };
+      }
+      if (ctx.text.includes(MIXED_MARKER)) {
+        let role = mixedRoles.get(ctx.conversation);
+        if (!role) mixedRoles.set(ctx.conversation, (role = (['pass', 'fail', 'empty'] as const)[mixedRoles.size % 3]!));
+        const steps = role === 'pass' ? FIX_STEPS : role === 'fail' ? WRONG_STEPS : [];
+        const step = steps[ctx.step];
+        if (step) return { toolCalls: [{ name: step.name, arguments: step.arguments }] };
+        return { toolCalls: [{ name: 'finish', arguments: { summary: role === 'empty' ? 'nothing to change, as far as I can tell' : `done (${role})` } }] };
+      }
       if (ctx.text.includes(DENY_MARKER)) {
         if (ctx.step === 0) return { toolCalls: [{ name: 'run_command', arguments: { command: DENIED_COMMAND } }] };
         return { toolCalls: [{ name: 'finish', arguments: { summary: `the command was refused: ${ctx.lastToolResult ?? ''}`.slice(0, 300) } }] };

@@ -52,6 +52,15 @@ async function smoke({ browser, host, workspace, results, llm }) {
     // machine that takes far longer than the workbench itself
     await page.locator('.part.activitybar .action-label[aria-label^="ReasoningBank"]').first().waitFor({ state: 'attached', timeout: 90000 });
     await page.waitForTimeout(1000);
+    // a fresh profile is a first install: the walkthrough may open (and take focus); look at it, then close it
+    const walkthrough = page.locator('.tabs-container .tab', { hasText: 'Walkthrough' });
+    out.walkthrough = await walkthrough.first().waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false);
+    if (out.walkthrough) {
+      await page.waitForTimeout(1000);
+      await shot('walkthrough.png');
+      out.screenshots.push('walkthrough.png');
+      await palette(page, 'View: Close All Editors');
+    }
 
     await palette(page, 'ReasoningBank: Show memory bank');
     await page.locator('.part.sidebar', { hasText: 'Memory bank' }).waitFor({ state: 'visible', timeout: 30000 });
@@ -69,6 +78,9 @@ async function smoke({ browser, host, workspace, results, llm }) {
         if (out.approvals === 0) {
           await shot('approval-modal.png');
           out.screenshots.push('approval-modal.png');
+          const dialog = page.locator('.monaco-dialog-box');
+          if (!/runs on its own before and after each attempt/.test(await dialog.innerText())) throw new Error('the approval modal does not say that the test command runs on its own');
+          if (await dialog.getByRole('button', { name: 'Cancel' }).count()) throw new Error('the approval modal has a "Cancel" button besides "Deny"');
         }
         await allow.click();
         out.approvals++;
@@ -101,6 +113,11 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.waitForTimeout(1000);
     await shot('diff.png');
     out.screenshots.push('diff.png');
+
+    // Discard from the diff editor's title bar closes the diff; then Scale ×3 (smoke-scale.js)
+    await page.locator('.editor-actions [aria-label^="Discard patch"], .title-actions [aria-label^="Discard patch"]').first().click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 15000 });
+    await require('./smoke-scale').scaleSmoke({ page, shot, palette, workspace, out });
     return out;
   } catch (err) {
     await shot('smoke-failure.png').catch(() => undefined);

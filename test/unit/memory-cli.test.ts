@@ -108,7 +108,7 @@ describe('reasoningbank memory (CLI, in-process)', () => {
 
     const imported = await cli('import', 'backup.jsonl', '--memory', 'copy.sqlite', '--json');
     assert.equal(imported.code, 0, imported.stderr);
-    assert.deepEqual(JSON.parse(imported.stdout), { imported: 3, skipped: 0, file: path.join(repo, 'copy.sqlite') });
+    assert.deepEqual(JSON.parse(imported.stdout), { imported: 3, skipped: 0, deleted: 0, file: path.join(repo, 'copy.sqlite') });
     const a = JSON.parse((await cli('list', '--json')).stdout);
     const b = JSON.parse((await cli('list', '--json', '--memory', 'copy.sqlite')).stdout);
     assert.deepEqual(b, a);

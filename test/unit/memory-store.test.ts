@@ -203,7 +203,7 @@ describe('memory store', () => {
     const [x] = await bank.add([lesson('Tombstoned', 'Deleted later.')], { outcome: 'failure', source: 'single', task: 't' });
     const backup = await bank.exportJsonl();
     await bank.delete(x!.id);
-    assert.deepEqual(await bank.importJsonl(backup), { imported: 0, skipped: 1 });
+    assert.deepEqual(await bank.importJsonl(backup), { imported: 0, skipped: 1, deleted: 1 });
     assert.equal(await bank.get(x!.id), null);
   });
 
@@ -375,13 +375,13 @@ describe('memory store', () => {
       assert.equal(jsonl.trimEnd().split('\n').length, 3);
 
       const b = await open(path.join(dir, 'copy.sqlite'));
-      assert.deepEqual(await b.importJsonl(jsonl), { imported: 3, skipped: 0 });
+      assert.deepEqual(await b.importJsonl(jsonl), { imported: 3, skipped: 0, deleted: 0 });
       assert.deepEqual(await b.list({ includeArchived: true }), await a.list({ includeArchived: true }));
-      assert.deepEqual(await b.importJsonl(jsonl), { imported: 0, skipped: 3 });
+      assert.deepEqual(await b.importJsonl(jsonl), { imported: 0, skipped: 3, deleted: 0 });
 
       const sameText = JSON.stringify({ id: 'different-id', title: 'One', description: 'x', content: 'First lesson.' });
       const fresh = JSON.stringify({ title: 'Four', description: 'When four.', content: 'A new one without id.' });
-      assert.deepEqual(await b.importJsonl(`${sameText}\n\n${fresh}\n`), { imported: 1, skipped: 1 });
+      assert.deepEqual(await b.importJsonl(`${sameText}\n\n${fresh}\n`), { imported: 1, skipped: 1, deleted: 0 });
       const four = (await b.list()).find((i) => i.title === 'Four')!;
       assert.equal(four.source, 'import');
       assert.ok(four.id.length > 8);

@@ -343,8 +343,9 @@ export class MemoryBank {
   /**
    * Imports JSONL (as exportJsonl writes it). Every line is validated first; a bad line imports nothing.
    * Items keep their ids; exact duplicates (same id, or same title and content) and deleted ids are skipped.
+   * `skipped` counts both; `deleted` says how many of them were deleted from this bank earlier.
    */
-  async importJsonl(text: string): Promise<{ imported: number; skipped: number }> {
+  async importJsonl(text: string): Promise<{ imported: number; skipped: number; deleted: number }> {
     const now = new Date().toISOString();
     const items = parseJsonl(text, randomUUID, now).map((item) => ({
       ...item,
@@ -353,10 +354,11 @@ export class MemoryBank {
       content: redact(item.content),
       task: redact(item.task),
     }));
-    if (items.length === 0) return { imported: 0, skipped: 0 };
+    if (items.length === 0) return { imported: 0, skipped: 0, deleted: 0 };
     return this.store.mutate((db) => {
       let imported = 0;
       let skipped = 0;
+      let deleted = 0;
       const key = (title: string, content: string) => `${title}\u0000${content}`;
       const ids = new Set<string>();
       const texts = new Set<string>();
@@ -364,9 +366,15 @@ export class MemoryBank {
         ids.add(String(id));
         texts.add(key(String(title), String(content)));
       }
-      for (const [id] of db.exec('SELECT id FROM tombstones')[0]?.values ?? []) ids.add(String(id));
+      const tombstones = new Set<string>();
+      for (const [id] of db.exec('SELECT id FROM tombstones')[0]?.values ?? []) tombstones.add(String(id));
       for (const item of items) {
         const k = key(item.title, item.content);
+        if (tombstones.has(item.id) && !ids.has(item.id)) {
+          deleted++;
+          skipped++;
+          continue;
+        }
         if (ids.has(item.id) || texts.has(k)) {
           skipped++;
           continue;
@@ -377,7 +385,7 @@ export class MemoryBank {
         imported++;
       }
       if (imported) enforceCap(db, this.maxItems);
-      return { imported, skipped };
+      return { imported, skipped, deleted };
     });
   }
 

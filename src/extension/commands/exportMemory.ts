@@ -1,9 +1,9 @@
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandDef } from '../services';
 import { isProgrammaticArg } from '../services';
 import { currentMemoryFile } from '../memory-ref';
-import { requireFolder } from '../workspace-folder';
 
 /** reasoningBank.exportMemory — the bank as JSONL (one item a line). `{file}` writes there without asking. */
 export default {
@@ -14,7 +14,8 @@ export default {
     if (isProgrammaticArg(arg) && typeof arg.file === 'string') target = vscode.Uri.file(arg.file);
     else {
       target = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(requireFolder().uri.fsPath, 'reasoningbank-memory.jsonl')),
+        // not the workspace: an export dropped there becomes an untracked file in the user's repository
+        defaultUri: vscode.Uri.file(path.join(os.homedir(), `reasoningbank-memory-${new Date().toISOString().slice(0, 10)}.jsonl`)),
         filters: { 'JSON Lines': ['jsonl'] },
         saveLabel: 'Export memory',
       });

@@ -3,6 +3,13 @@ import type { CommandDef } from '../services';
 import { isProgrammaticArg } from '../services';
 import { currentMemoryFile } from '../memory-ref';
 
+/** "imported 1 lesson, skipped 2 already in the bank and 1 deleted earlier" */
+export function importSummary(r: { added: number; skipped: number; deleted: number }): string {
+  const present = r.skipped - r.deleted;
+  const skipped = [present ? `${present} already in the bank` : '', r.deleted ? `${r.deleted} deleted earlier` : ''].filter(Boolean).join(' and ');
+  return `imported ${r.added} lesson${r.added === 1 ? '' : 's'}${skipped ? `, skipped ${skipped}` : ''}`;
+}
+
 /** reasoningBank.importMemory — adds the items of a JSONL export; exact duplicates are skipped. `{file}` asks nothing. */
 export default {
   id: 'reasoningBank.importMemory',
@@ -19,7 +26,7 @@ export default {
     const result = await s.engine.request('memory/import', { memoryFile, jsonl });
     s.tree.refresh();
     if (!isProgrammaticArg(arg)) {
-      void vscode.window.showInformationMessage(`ReasoningBank: imported ${result.added} lesson${result.added === 1 ? '' : 's'}${result.skipped ? `, skipped ${result.skipped} already in the bank` : ''}.`);
+      void vscode.window.showInformationMessage(`ReasoningBank: ${importSummary(result)}.`);
     }
     return result;
   },

@@ -6,6 +6,7 @@ import cancel from './cancel';
 import applyPatch from './applyPatch';
 import reviewDiff from './reviewDiff';
 import discardPatch from './discardPatch';
+import nextDiffFile from './nextDiffFile';
 import showRun from './showRun';
 import showMemory from './showMemory';
 import searchMemory from './searchMemory';
@@ -34,6 +35,7 @@ export const COMMANDS: CommandDef[] = [
   applyPatch,
   reviewDiff,
   discardPatch,
+  nextDiffFile,
   showRun,
   showMemory,
   searchMemory,

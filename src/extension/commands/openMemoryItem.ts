@@ -3,15 +3,21 @@ import type { CommandDef } from '../services';
 import { resolveItem } from '../memory-ref';
 import { viewUri } from '../memory-docs';
 
-/** reasoningBank.openMemoryItem — a read-only Markdown view of a lesson with its provenance and lineage. */
+/** reasoningBank.openMemoryItem — a lesson rendered (Markdown preview) with its provenance and lineage; "Edit lesson" opens its source. */
 export default {
   id: 'reasoningBank.openMemoryItem',
   async run(s, arg?: unknown) {
     const ref = await resolveItem(s, arg);
     if (!ref) return undefined;
-    const doc = await vscode.workspace.openTextDocument(viewUri(ref.memoryFile, ref.item));
+    const uri = viewUri(ref.memoryFile, ref.item);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-    await vscode.window.showTextDocument(doc, { preview: true });
+    // the built-in Markdown preview renders any document; without the Markdown extension, show the source
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
     return ref.item.id;
   },
 } satisfies CommandDef;

@@ -1,4 +1,5 @@
 import { numberArg, type CommandDef } from '../services';
+import { reviewKey } from '../review-key';
 
 /** reasoningBank.reviewDiff — opens an attempt's patch (default: the chosen one) in a diff editor. */
 export default {
@@ -9,7 +10,7 @@ export default {
     const chosen = s.runs.patchOf(numberArg(arg, 'attempt'));
     if (!chosen) throw new Error(run.discarded ? 'the patch was discarded' : 'this attempt produced no changes');
     const review = await s.review();
-    const files = await review.open(`${run.ticket}:${chosen.index}`, run.folder, chosen.patch, `ReasoningBank attempt #${chosen.index + 1}`);
+    const files = await review.open(reviewKey(run.ticket, chosen.index), run.folder, chosen.patch, `ReasoningBank attempt #${chosen.index + 1}`);
     return files.map((f) => f.file);
   },
 } satisfies CommandDef;

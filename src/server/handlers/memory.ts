@@ -79,6 +79,6 @@ export class MemoryService {
     if (typeof p.jsonl !== 'string') throw badInput('nothing to import');
     const res = await (await this.bank(p, true)).importJsonl(p.jsonl);
     this.onChanged(p.memoryFile);
-    return { added: res.imported, skipped: res.skipped };
+    return { added: res.imported, skipped: res.skipped, deleted: res.deleted };
   };
 }

@@ -16,6 +16,7 @@ export function run(): Promise<void> {
   require('./activation.test');
   require('./memory.test');
   require('./solve.test');
+  require('./review.test');
   require('./guards.test');
   require('./vscode-lm.test');
   return new Promise((resolve, reject) => {

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MemoryItemDto } from '../../../src/server/protocol';
-import { api, memoryFile, nextTreeChange, repoRoot, treeItems, workspaceDir } from './helpers';
+import { importSummary } from '../../../src/extension/commands/importMemory';
+import { api, memoryFile, nextTreeChange, repoRoot, treeItems, waitFor, workspaceDir } from './helpers';
 
 const MANUAL = {
   title: 'Run the narrowest failing test first',
@@ -55,8 +56,14 @@ describe('memory bank view over a real memory file', () => {
 
   it('opens a read-only view with provenance, and an editable document that saves back through the engine', async () => {
     await vscode.commands.executeCommand('reasoningBank.openMemoryItem', added.id);
-    const view = vscode.window.activeTextEditor!.document;
-    assert.strictEqual(view.uri.scheme, 'reasoningbank-memory');
+    // it opens rendered: the Markdown preview of the lesson document, not its source
+    const tab = await waitFor('the lesson preview', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) ? t : undefined;
+    });
+    assert.ok(tab.label.length > 0);
+    const view = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'reasoningbank-memory')!;
+    assert.ok(view, 'the preview renders the lesson document');
     assert.match(view.getText(), /## Provenance/);
     assert.match(view.getText(), /## Lineage/);
 
@@ -81,6 +88,37 @@ describe('memory bank view over a real memory file', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('"Add a lesson…" opens a Markdown editor: content of several lines, added on Save', async () => {
+    const a = await api();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('reasoningBank.addMemory');
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.strictEqual(doc.uri.toString(), uri.toString());
+    assert.strictEqual(doc.languageId, 'markdown');
+    // without a title it does not save (the editor keeps the text and says why)
+    const untitled = new vscode.WorkspaceEdit();
+    untitled.insert(doc.uri, new vscode.Position(doc.lineCount - 1, 0), 'a lesson without a title\n');
+    assert.ok(await vscode.workspace.applyEdit(untitled));
+    assert.strictEqual(await doc.save(), false);
+    const content = 'First check the unit of the parameter.\n\n- a percentage is a fraction of the base\n- an amount is subtracted as it is';
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), `---\ntitle: Read the unit before the arithmetic\ndescription: Use when a parameter may be a percentage or an amount.\n---\n${content}\n`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save(), 'a filled-in lesson saves');
+    const row = await waitFor('the new lesson in the tree', async () => (await treeItems(a)).find((i) => i.title === 'Read the unit before the arithmetic'));
+    const hits = await vscode.commands.executeCommand<MemoryItemDto[]>('reasoningBank.searchMemory', { query: 'unit of the parameter percentage' });
+    assert.strictEqual(hits.find((h) => h.id === row.id)?.content, content, 'line breaks are kept');
+    // a second save updates the same lesson instead of adding another
+    const again = new vscode.WorkspaceEdit();
+    again.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), doc.getText().replace('Read the unit', 'Read the unit first'));
+    await vscode.workspace.applyEdit(again);
+    assert.ok(await doc.save());
+    const items = await treeItems(a);
+    assert.ok(items.some((i) => i.id === row.id && i.title === 'Read the unit first before the arithmetic'));
+    assert.ok(!items.some((i) => i.title === 'Read the unit before the arithmetic'));
+    await vscode.commands.executeCommand('reasoningBank.deleteMemory', { id: row.id, confirm: false });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('searches, exports and re-imports (exact duplicates are skipped)', async () => {
     const hits = await vscode.commands.executeCommand<MemoryItemDto[]>('reasoningBank.searchMemory', { query: 'narrowest failing test' });
     assert.ok(hits.some((h) => h.id === added.id));
@@ -89,7 +127,7 @@ describe('memory bank view over a real memory file', () => {
     assert.strictEqual(exported.count, 1);
     assert.strictEqual(fs.readFileSync(file, 'utf8').trim().split('\n').length, 1);
     const imported = await vscode.commands.executeCommand<{ added: number; skipped: number }>('reasoningBank.importMemory', { file });
-    assert.deepStrictEqual(imported, { added: 0, skipped: 1 });
+    assert.deepStrictEqual(imported, { added: 0, skipped: 1, deleted: 0 });
   });
 
   it('refreshes by itself when another process writes the memory file', async () => {
@@ -111,6 +149,13 @@ describe('memory bank view over a real memory file', () => {
     const a = await api();
     const deleted = await vscode.commands.executeCommand<boolean>('reasoningBank.deleteMemory', { id: added.id, confirm: false });
     assert.strictEqual(deleted, true);
+    assert.ok(!(await treeItems(a)).some((i) => i.id === added.id));
+    // re-importing the export does not bring it back, and the count says it was deleted, not "already in the bank"
+    const file = path.join(workspaceDir(), '..', 'export.jsonl');
+    const imported = await vscode.commands.executeCommand<{ added: number; skipped: number; deleted: number }>('reasoningBank.importMemory', { file });
+    assert.deepStrictEqual(imported, { added: 0, skipped: 1, deleted: 1 });
+    assert.strictEqual(importSummary(imported), 'imported 0 lessons, skipped 1 deleted earlier');
+    assert.strictEqual(importSummary({ added: 1, skipped: 3, deleted: 1 }), 'imported 1 lesson, skipped 2 already in the bank and 1 deleted earlier');
     assert.ok(!(await treeItems(a)).some((i) => i.id === added.id));
   });
 
