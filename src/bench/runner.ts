@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ChatModel } from '../engine/llm/model';
 import type { ScaleMode, SolveResult, TokenUsage } from '../engine/types';
+import type { NetworkMode } from '../engine/sandbox/types';
 import type { EngineEvent, EventSink } from '../engine/events';
 import { CancelledError, EngineError, errorMessage, isCancelled } from '../engine/errors';
 import { solve } from '../engine/solve';
@@ -74,6 +75,9 @@ export interface BenchOptions {
   /** called when a unit has run all its tasks, before the next starts: the moment it can be saved */
   onUnitDone?: (done: { unit: BenchUnit; runs: BenchRun[]; memoryDir: string }) => void;
   maxSteps?: number;
+  /** what confines the agent's commands and the hidden tests (default: the OS sandbox, network off) */
+  network?: NetworkMode;
+  noSandbox?: boolean;
   retrieveK?: number;
   /** keep each task's repositories (for debugging a task); default: removed after judging */
   keepRepos?: boolean;
@@ -173,6 +177,8 @@ async function runOne(
         retrieveK: opts.retrieveK,
         model,
         linkedFolders: [],
+        network: opts.network,
+        noSandbox: opts.noSandbox,
         events,
         signal,
       });
@@ -181,6 +187,7 @@ async function runOne(
     }
     const judged = await judgeTask(task, result.patch, path.join(root, 'judge'), {
       agentResolved: result.status === 'resolved',
+      sandbox: result.sandbox,
       signal,
       env: opts.env,
     });

@@ -5,10 +5,13 @@
  * (they win over anything the agent wrote), and the judge command decides.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { BenchTask } from './suite';
 import { gitRaw } from '../engine/git/git';
 import { runCommand, scrubEnv } from '../engine/exec';
+import { privateTempEnv } from '../engine/sandbox/sandbox';
+import type { Sandbox } from '../engine/sandbox/types';
 import { EngineError } from '../engine/errors';
 
 const BENCH_IDENTITY: Record<string, string> = {
@@ -64,7 +67,7 @@ export async function judgeTask(
   task: BenchTask,
   patch: string,
   dest: string,
-  opts: { agentResolved: boolean; signal?: AbortSignal; env?: NodeJS.ProcessEnv },
+  opts: { agentResolved: boolean; signal?: AbortSignal; env?: NodeJS.ProcessEnv; sandbox?: Sandbox },
 ): Promise<JudgeOutcome> {
   const decidedBy: JudgeOutcome['decidedBy'] = task.hiddenDir ? 'hidden' : task.judgeCommand ? 'visible' : 'agent';
   const base = { decidedBy, command: task.judgeCommand, exitCode: null, passed: null, failed: null, timedOut: false, output: '' };
@@ -82,14 +85,17 @@ export async function judgeTask(
     }
   }
   if (task.hiddenDir) fs.cpSync(task.hiddenDir, dest, { recursive: true, force: true });
+  // the hidden tests run the agent's code: confined like the attempt's own commands, with a temp folder of their own
+  const tmpDir = fs.mkdtempSync(path.join(path.dirname(dest), `${path.basename(dest)}-tmp-`));
   const run = await runCommand({
     command: task.judgeCommand,
     cwd: dest,
     timeoutMs: task.judgeTimeoutMs,
-    env: scrubEnv(opts.env ?? process.env),
+    env: scrubEnv(opts.env ?? process.env, [], privateTempEnv(tmpDir)),
     signal: opts.signal,
     maxOutputChars: 8000,
-  });
+    sandbox: opts.sandbox && { sandbox: opts.sandbox, confinement: { writable: [dest, tmpDir], readOnly: [path.join(dest, '.git')], home: os.homedir() } },
+  }).finally(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
   const counts = countTests(run.output);
   return {
     ...base,

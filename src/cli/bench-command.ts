@@ -27,7 +27,7 @@ export const BENCH_USAGE = `usage: reasoningbank bench --suite DIR [--strategy n
                           [--mode parallel|sequential] [--repeat N] [--streams N] [--seed S] [--limit N]
                           [--report DIR] [--shard I/N] [--resume] [--json]
                           [--max-steps N] [--base-url URL] [--model NAME] [--embedding-model NAME]
-                          [--keep-work] [--verbose]
+                          [--network on|off] [--no-sandbox] [--keep-work] [--verbose]
        ${BENCH_MERGE_USAGE.replace(/^usage: /, '')}
 
   --strategy   comma-separated; default none,reasoningbank (memory against the vanilla agent)
@@ -82,7 +82,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     if (!values.suite) throw usageError('--suite DIR is required (for example --suite bench/suites/starter)');
     const suite = loadSuite(path.resolve(io.cwd, values.suite));
     const strategies = parseStrategies(values.strategy ?? DEFAULT_STRATEGIES);
-    const { k, mode, maxSteps, settings } = parseRunFlags(values, io.env);
+    const { k, mode, maxSteps, settings, network, noSandbox } = parseRunFlags(values, io.env);
     const repeat = intFlag('repeat', values.repeat, 1, 1, MAX_REPEAT);
     const limit = intFlag('limit', values.limit, suite.tasks.length, 1, 100_000);
     const reportDir = values.report ? path.resolve(io.cwd, values.report) : null;
@@ -133,6 +133,8 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       seed,
       units: toRun,
       maxSteps,
+      network,
+      noSandbox,
       keepRepos: keepWork,
       env: io.env,
       signal: io.signal,

@@ -32,8 +32,6 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
         apply: { type: 'boolean' },
         'no-memory': { type: 'boolean' },
         'allow-env': { type: 'string', multiple: true },
-        network: { type: 'string' },
-        'no-sandbox': { type: 'boolean' },
         'trust-memory': { type: 'boolean' },
         ...RUN_FLAG_OPTIONS,
       },
@@ -54,10 +52,7 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (!task || !task.trim()) throw usageError('no issue text: pass --issue TEXT or --issue-file FILE');
     if (values['no-memory'] && values.memory) throw usageError('--memory and --no-memory contradict each other');
-    const network = values.network ?? 'off';
-    if (network !== 'on' && network !== 'off') throw usageError(`--network must be on or off (got "${network}")`);
-    if (values['no-sandbox'] && values.network !== undefined) throw usageError('--network has no effect with --no-sandbox: unconfined commands reach every network');
-    const { k, mode, maxSteps, settings } = parseRunFlags(values, io.env);
+    const { k, mode, maxSteps, settings, network, noSandbox } = parseRunFlags(values, io.env);
     const printer = progressPrinter(io.stderr, !!io.isTTY);
     const model = OpenAIChatModel.create(settings, { onWarn: (m) => printer({ type: 'log', level: 'warn', message: m }) });
 
@@ -74,7 +69,7 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
       model,
       allowEnv: values['allow-env'] ?? [],
       network,
-      noSandbox: !!values['no-sandbox'],
+      noSandbox,
       // naming the file is confirming it
       trustMemory: !!values['trust-memory'] || values.memory !== undefined,
       events: fanOut(printer),

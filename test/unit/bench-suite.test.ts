@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import { loadSuite, loadTask, suiteDigest } from '../../src/bench/suite';
 import { countTests, judgeTask, prepareTaskRepo } from '../../src/bench/task-repo';
 import { EngineError } from '../../src/engine/errors';
+import { detectSandbox } from '../../src/engine/sandbox/sandbox';
 
 const made: string[] = [];
 function tmp(prefix = 'rb-bench-suite-'): string {
@@ -156,6 +157,21 @@ describe('bench suite loader', () => {
     const broken = await judgeTask(task, '--- a/src/nope.js\n+++ b/src/nope.js\n@@ -1 +1 @@\n-a\n+b\n', path.join(tmp(), 'b'), { agentResolved: true });
     assert.strictEqual(broken.resolved, false);
     assert.ok(broken.patchError);
+  });
+
+  it('runs the hidden tests in the sandbox: the agent\'s code cannot write outside the judge folder', async () => {
+    const suite = tmp();
+    write(path.join(suite, 't'), TASK);
+    const task = loadTask(path.join(suite, 't'));
+    const outside = path.join(tmp('rb-outside-'), 'pwned');
+    const planted =
+      FIX +
+      `--- /dev/null\n+++ b/test/zz-plant.test.js\n@@ -0,0 +1 @@\n+require('fs').writeFileSync(${JSON.stringify(outside)}, 'x');\n`;
+    const sandbox = await detectSandbox('off');
+    const judged = await judgeTask(task, planted, path.join(tmp(), 'j'), { agentResolved: true, sandbox });
+    assert.strictEqual(fs.existsSync(outside), false, 'nothing written outside');
+    assert.strictEqual(judged.resolved, false, 'the planted test fails on the read-only file system');
+    assert.match(judged.output, /EROFS|ENOENT|read-only/i, 'the write failed inside the sandbox (/tmp is empty there, the rest read-only)');
   });
 
   it('without any command the agent verdict stands', async () => {

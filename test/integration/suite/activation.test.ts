@@ -30,6 +30,7 @@ const PUBLIC_SETTINGS = [
   'allowedCommands',
   'linkedFolders',
   'worktreeDir',
+  'network',
 ].map((s) => `reasoningBank.${s}`);
 
 describe('activation', () => {
