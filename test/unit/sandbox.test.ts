@@ -97,6 +97,27 @@ describe('sandbox', () => {
       assert.match(r.output, /^0$/m);
     });
 
+    it('hides credentials that are symlinks (dotfile managers) and ignores dangling ones, instead of failing to start', async () => {
+      const home = path.join(root, 'home-links');
+      const dotfiles = path.join(root, 'dotfiles');
+      fs.mkdirSync(path.join(dotfiles, 'aws'), { recursive: true });
+      fs.mkdirSync(home, { recursive: true });
+      fs.writeFileSync(path.join(dotfiles, 'aws', 'credentials'), 'aws_secret_access_key = HIDDEN-LINKED-AWS');
+      fs.writeFileSync(path.join(dotfiles, 'npmrc'), '//registry.npmjs.org/:_authToken=HIDDEN-LINKED-NPM');
+      fs.symlinkSync(path.join(dotfiles, 'aws'), path.join(home, '.aws'));
+      fs.symlinkSync(path.join(dotfiles, 'npmrc'), path.join(home, '.npmrc'));
+      fs.symlinkSync(path.join(root, 'nowhere'), path.join(home, '.netrc'));
+      const r = await runCommand({
+        command: 'cat "$HOME/.aws/credentials" "$HOME/.npmrc"; echo RAN',
+        cwd: wt,
+        timeoutMs: 20000,
+        env: { ...scrubEnv(process.env), HOME: home },
+        sandbox: { sandbox, confinement: { writable: [wt], readOnly: [], visible: [home, dotfiles], home } },
+      });
+      assert.match(r.output, /RAN/, r.output);
+      assert.doesNotMatch(r.output, /HIDDEN/);
+    });
+
     it('sees only its own processes, and nothing it starts outlives it', async () => {
       const r = await run('setsid nohup sleep 291 >/dev/null 2>&1 & ls /proc | grep -c "^[0-9]"');
       assert.ok(Number(r.output.trim()) < 10, r.output);
@@ -132,6 +153,16 @@ describe('sandbox', () => {
       assert.match(profile, /\(deny file-write\* \(subpath \(param "R0"\)\)\)/);
       // the read-only deny comes after the allow: later rules win in Seatbelt
       assert.ok(profile.indexOf('(param "R0")') > profile.indexOf('(param "W0")'));
+    });
+
+    it('hides the home folder\'s credentials and denies the programs that hand work to launchd', () => {
+      const withHome = { ...conf(), home: '/Users/dev' };
+      const profile = seatbeltProfile(withHome, 'off');
+      assert.match(profile, /\(deny file-read\* file-write\* \(subpath \(param "H0"\)\)/);
+      assert.match(profile, /\(deny process-exec \(literal "\/bin\/launchctl"\) \(literal "\/usr\/bin\/open"\)/);
+      const args = sandboxExecArgs(withHome, 'off', ['true']);
+      assert.ok(args.includes('H0=/Users/dev/.ssh'), args.join(' '));
+      assert.doesNotMatch(seatbeltProfile(conf(), 'off'), /param "H0"/, 'no home, nothing to hide');
     });
 
     it('limits the network to loopback when off and leaves it alone when on', () => {

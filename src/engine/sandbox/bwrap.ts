@@ -22,6 +22,9 @@ const SOCKET_DIRS = ['/tmp', '/run', '/var/run'];
 export const CREDENTIAL_PATHS = [
   '.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config/gh', '.config/gcloud', '.config/hub',
   '.netrc', '.npmrc', '.yarnrc.yml', '.pypirc', '.git-credentials', '.cargo/credentials', '.cargo/credentials.toml',
+  '.config/git/credentials', '.config/github-copilot', '.pgpass', '.terraform.d', '.config/rclone',
+  '.local/share/keyrings', '.password-store', '.Xauthority', '.bash_history', '.zsh_history',
+  '.config/Code/User/globalStorage', '.vscode-server/data/User/globalStorage',
 ];
 
 export function bwrapArgs(conf: Confinement, network: NetworkMode, argv: string[]): string[] {
@@ -51,18 +54,27 @@ function isRealDir(p: string): boolean {
   }
 }
 
+/**
+ * Hides each credential store where it really is: bwrap cannot mount over a symlink (dotfiles managed by
+ * stow or home-manager are links), so the link is resolved and its target hidden; a dangling link hides
+ * nothing and is left alone (reading it fails anyway).
+ */
 function hideCredentials(home: string): string[] {
   const args: string[] = [];
+  const hidden = new Set<string>();
   for (const rel of CREDENTIAL_PATHS) {
-    const p = path.join(home, rel);
+    let real: string;
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(p);
+      real = fs.realpathSync(path.join(home, rel));
+      st = fs.statSync(real);
     } catch {
       continue;
     }
-    if (st.isDirectory()) args.push('--tmpfs', p);
-    else args.push('--ro-bind', '/dev/null', p);
+    if (hidden.has(real)) continue;
+    hidden.add(real);
+    if (st.isDirectory()) args.push('--tmpfs', real);
+    else args.push('--ro-bind', '/dev/null', real);
   }
   return args;
 }

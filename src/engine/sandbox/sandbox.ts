@@ -73,7 +73,7 @@ function probeOnce(key: string, probe: () => Promise<string | null>): Promise<st
 /** null when `bwrap` starts a sandbox like the ones we use; otherwise what went wrong, for the user. */
 function probeBwrap(): Promise<string | null> {
   const tmp = fs.realpathSync(os.tmpdir());
-  const args = bwrapArgs({ cwd: tmp, writable: [tmp], readOnly: [] }, 'off', ['/bin/true']);
+  const args = bwrapArgs({ cwd: tmp, writable: [tmp], readOnly: [], home: os.homedir() }, 'off', ['/bin/true']);
   return new Promise((resolve) => {
     let stderr = '';
     const child = spawn('bwrap', args, { stdio: ['ignore', 'ignore', 'pipe'] });
