@@ -38,7 +38,7 @@ export async function run(): Promise<object> {
   const runs = syntheticRuns();
   const meta = {
     suite: { name: 'synthetic', dir: '/synthetic', tasks: TASKS, digest: 'sha256:0' },
-    settings: { strategies: STRATEGIES, k: 1, mode: 'parallel' as const, repeat: 1, streams: STREAMS, seed: 1, maxSteps: 30, model: 'synthetic', embeddingModel: null },
+    settings: { strategies: STRATEGIES, k: 1, mode: 'parallel' as const, repeat: 1, streams: STREAMS, seed: 1, maxSteps: 30, model: 'synthetic', embeddingModel: null, network: 'off' as const, sandboxed: true },
     startedAt: new Date(0),
     finishedAt: new Date(1),
     completed: true,

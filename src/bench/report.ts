@@ -8,6 +8,7 @@ import type { BenchRun } from './runner';
 import type { StrategyName } from './strategies';
 import { STRATEGY_NOTES } from './strategies';
 import type { ScaleMode } from '../engine/types';
+import type { NetworkMode } from '../engine/sandbox/types';
 import { type Shard, streamOrder } from './plan';
 import { bootstrapMeanCi, deriveSeed, mcnemarExactP, mean, seededRng } from './stats';
 
@@ -87,6 +88,9 @@ export interface BenchReport {
     maxSteps: number;
     model: string;
     embeddingModel: string | null;
+    /** what confined the commands: results run unconfined or with the network on are not mixed with others */
+    network: NetworkMode;
+    sandboxed: boolean;
   };
   startedAt: string;
   finishedAt: string;

@@ -98,7 +98,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     keepWork = !!values['keep-work'];
     const identity: Pick<BenchReport, 'suite' | 'settings'> = {
       suite: { name: suite.name, dir: suite.dir, tasks: suite.tasks.map((t) => t.name), digest: suiteDigest(suite.tasks) },
-      settings: { strategies, k, mode, repeat, streams, seed, maxSteps, model: '', embeddingModel: settings.embeddingModel },
+      settings: { strategies, k, mode, repeat, streams, seed, maxSteps, model: '', embeddingModel: settings.embeddingModel, network, sandboxed: !noSandbox },
     };
     const planned = shardUnits(allUnits(strategies, streams), shard);
 

@@ -11,7 +11,7 @@ import { MemoryBank, defaultMemoryPath, type MemoryItem, type RetrievedItem } fr
 import { failure, intFlag } from './errors';
 import type { CliIO } from './io';
 
-export const MEMORY_USAGE = `usage: reasoningbank memory list [--all] | search QUERY | show ID | delete ID | export [FILE] | import FILE
+export const MEMORY_USAGE = `usage: reasoningbank memory list [--all] | search QUERY | show ID | delete ID | export [FILE] | import FILE [--restore]
                           [--memory FILE] [--repo DIR] [--k N] [--json]
 
   list          the lessons, newest first (--all: archived ones too)
@@ -19,7 +19,9 @@ export const MEMORY_USAGE = `usage: reasoningbank memory list [--all] | search Q
   show ID       one item in full (an unambiguous id prefix is enough)
   delete ID     delete an item (it cannot come back through an import or another window)
   export [FILE] all items as JSONL, one item a line (stdout without FILE)
-  import FILE   JSONL as written by export; every line is validated first, duplicates are skipped
+  import FILE   JSONL as written by export; every line is validated first, duplicates are skipped; items
+                arrive as imported, unpinned, with no uses, wins or losses (they earn their rank here)
+  --restore     with import: your own export coming back; keep each item's source, pin and evidence
 
   --memory FILE the memory file (default <repo>/.reasoningbank/memory.sqlite)
   --repo DIR    the repository whose default memory file to use (default: the current directory)
@@ -45,6 +47,7 @@ export async function memoryCommand(argv: string[], io: MemoryIO): Promise<numbe
         k: { type: 'string' },
         json: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
+        restore: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -76,7 +79,7 @@ export async function memoryCommand(argv: string[], io: MemoryIO): Promise<numbe
       onWarn: (m) => io.stderr(`reasoningbank: warning: ${m}\n`),
     });
     try {
-      return await run(command, args, { bank, io, json, k, all: !!values.all });
+      return await run(command, args, { bank, io, json, k, all: !!values.all, restore: !!values.restore });
     } finally {
       bank.close();
     }
@@ -91,6 +94,7 @@ interface Ctx {
   json: boolean;
   k: number;
   all: boolean;
+  restore: boolean;
 }
 
 async function run(command: Subcommand, args: string[], ctx: Ctx): Promise<number> {
@@ -155,7 +159,7 @@ async function run(command: Subcommand, args: string[], ctx: Ctx): Promise<numbe
       } catch (err) {
         throw usageError(`cannot read ${from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
-      const res = await bank.importJsonl(text);
+      const res = await bank.importJsonl(text, { restore: ctx.restore });
       io.stdout(
         json
           ? JSON.stringify({ ...res, file: bank.file }) + '\n'

@@ -94,38 +94,39 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   const memoryFile = opts.memoryFile ?? defaultMemoryPath(plan.repoTop);
   if (!opts.noMemory && !opts.lessonMemory && !opts.trustMemory) await assertTrustedBank(memoryFile);
 
-  await pruneStaleWorktrees(plan.repoTop).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
+  await pruneStaleWorktrees(plan.repoTop, { worktreeDir: opts.worktreeDir }).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
   const runDir = createRunDir(plan.repoTop, runId);
   events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop, sandbox });
   const testCommand = await resolveTestCommand(opts, plan.repoTop);
   events({ type: 'log', level: 'info', runId, message: testCommand ? `test command: ${testCommand}` : 'no test command found: the LLM judge decides' });
 
-  const memory = opts.noMemory ? null : await openLessonMemory(opts, memoryFile, warn);
-  const retrieved = await retrieveLessons(memory, plan.task, opts, warn);
-  events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items });
-
-  const ctx: AttemptContext = {
-    runId,
-    repo: plan.repoTop,
-    runDir,
-    task: plan.task,
-    lessons: retrieved.prompt,
-    recall: memory?.recall ? (request, sig) => memory.recall!(request, sig) : undefined,
-    testCommand,
-    maxSteps: plan.maxSteps,
-    model: opts.model,
-    linkedFolders: opts.linkedFolders,
-    worktreeDir: opts.worktreeDir,
-    allowEnv: opts.allowEnv,
-    approveCommand: opts.approveCommand,
-    sandbox,
-    events,
-    signal,
-    portBase: 3100 + Math.floor(Math.random() * 50) * 10,
-  };
-
+  const opened = opts.noMemory ? null : await openLessonMemory(opts, memoryFile, warn);
+  const memory = opened?.memory ?? null;
   try {
+    const retrieved = await retrieveLessons(memory, plan.task, opts, warn);
+    events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items });
+
+    const ctx: AttemptContext = {
+      runId,
+      repo: plan.repoTop,
+      runDir,
+      task: plan.task,
+      lessons: retrieved.prompt,
+      recall: memory?.recall ? (request, sig) => memory.recall!(request, sig) : undefined,
+      testCommand,
+      maxSteps: plan.maxSteps,
+      model: opts.model,
+      linkedFolders: opts.linkedFolders,
+      worktreeDir: opts.worktreeDir,
+      allowEnv: opts.allowEnv,
+      approveCommand: opts.approveCommand,
+      sandbox,
+      events,
+      signal,
+      portBase: 3100 + Math.floor(Math.random() * 50) * 10,
+    };
+
     const runs = await runAttempts(ctx, plan);
     const { chosen } = await selectAttempt(runs, plan.task, opts.model, ctx);
     const added = memory ? await distillLessons(memory, runs, chosen, plan, opts.model, ctx) : [];
@@ -141,6 +142,8 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     fs.writeFileSync(path.join(runDir, 'error.txt'), (cancelled ? 'cancelled' : errorMessage(err)) + '\n');
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
+  } finally {
+    opened?.close();
   }
 }
 
@@ -181,10 +184,11 @@ async function assertTrustedBank(file: string): Promise<void> {
   );
 }
 
-async function openLessonMemory(opts: SolveOptions, memoryFile: string, warn: (m: string) => void): Promise<LessonMemory> {
-  if (opts.lessonMemory) return opts.lessonMemory;
+/** The caller's lesson memory (it closes it), or the bank's, which this run opens and closes. */
+async function openLessonMemory(opts: SolveOptions, memoryFile: string, warn: (m: string) => void): Promise<{ memory: LessonMemory; close(): void }> {
+  if (opts.lessonMemory) return { memory: opts.lessonMemory, close: () => {} };
   const bank = await MemoryBank.open(memoryFile, { model: opts.model, onWarn: warn });
-  return new ReasoningBankMemory(bank);
+  return { memory: new ReasoningBankMemory(bank), close: () => bank.close() };
 }
 
 /** A failed retrieval costs the lessons, not the run. */

@@ -94,7 +94,7 @@ describe('memory loop through the CLI (end to end)', function () {
     ].join('\n');
     const file = path.join(tempDir('rb-lessons-'), 'lessons.jsonl');
     fs.writeFileSync(file, jsonl + '\n');
-    assert.strictEqual((await runCli(['memory', 'import', file, '--memory', memory], { env: h.env })).code, 0);
+    assert.strictEqual((await runCli(['memory', 'import', file, '--restore', '--memory', memory], { env: h.env })).code, 0);
 
     const shortIds = (text: string) => [...text.matchAll(/^- \[([0-9a-f]{8})\]/gm)].map((m) => m[1]!);
     h.server.setScript({

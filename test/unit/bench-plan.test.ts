@@ -48,7 +48,7 @@ describe('bench unit store', () => {
     kind: 'reasoningbank-bench-unit',
     version: 1,
     suite: { name: 's', dir: '/a/s', tasks: ['t1'], digest: 'sha256:1' },
-    settings: { strategies: ['none'], k: 1, mode: 'parallel', repeat: 1, streams: 2, seed, maxSteps: 30, model: 'm', embeddingModel: null },
+    settings: { strategies: ['none'], k: 1, mode: 'parallel', repeat: 1, streams: 2, seed, maxSteps: 30, model: 'm', embeddingModel: null, network: 'off' as const, sandboxed: true },
     unit: { strategy: 'none', stream },
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:01:00.000Z',

@@ -47,7 +47,7 @@ const RUNS: BenchRun[] = [
 
 const META = {
   suite: { name: 'mini', dir: '/suites/mini', tasks: TASKS, digest: 'sha256:0' },
-  settings: { strategies: ['none', 'reasoningbank'] as StrategyName[], k: 1, mode: 'parallel' as const, repeat: 2, streams: 1, seed: null, maxSteps: 30, model: 'model "m" at http://x/v1', embeddingModel: null },
+  settings: { strategies: ['none', 'reasoningbank'] as StrategyName[], k: 1, mode: 'parallel' as const, repeat: 2, streams: 1, seed: null, maxSteps: 30, model: 'model "m" at http://x/v1', embeddingModel: null, network: 'off' as const, sandboxed: true },
   startedAt: new Date('2025-01-01T10:00:00Z'),
   finishedAt: new Date('2025-01-01T10:05:00Z'),
   completed: true,

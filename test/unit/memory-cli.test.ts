@@ -96,7 +96,7 @@ describe('reasoningbank memory (CLI, in-process)', () => {
     assert.ok(!left.some((i) => i.id === item!.id));
   });
 
-  it('export to stdout and to a file, import into a new file gives the same items', async () => {
+  it('export to stdout and to a file, import --restore into a new file gives the same items', async () => {
     const out = await cli('export');
     assert.equal(out.code, 0);
     assert.equal(out.stdout.trimEnd().split('\n').length, 3);
@@ -106,7 +106,7 @@ describe('reasoningbank memory (CLI, in-process)', () => {
     assert.equal(toFile.code, 0);
     assert.equal(fs.readFileSync(path.join(repo, 'backup.jsonl'), 'utf8'), out.stdout);
 
-    const imported = await cli('import', 'backup.jsonl', '--memory', 'copy.sqlite', '--json');
+    const imported = await cli('import', 'backup.jsonl', '--memory', 'copy.sqlite', '--restore', '--json');
     assert.equal(imported.code, 0, imported.stderr);
     assert.deepEqual(JSON.parse(imported.stdout), { imported: 3, skipped: 0, deleted: 0, file: path.join(repo, 'copy.sqlite') });
     const a = JSON.parse((await cli('list', '--json')).stdout);

@@ -343,12 +343,14 @@ export class MemoryBank {
   /**
    * Imports JSONL (as exportJsonl writes it). Every line is validated first; a bad line imports nothing.
    * Items keep their ids; exact duplicates (same id, or same title and content) and deleted ids are skipped.
+   * A file from elsewhere may claim anything, so unless `restore` (the user's own export coming back) an item
+   * arrives as imported, unpinned and with no evidence: it earns its rank here, like a new lesson.
    * `skipped` counts both; `deleted` says how many of them were deleted from this bank earlier.
    */
-  async importJsonl(text: string): Promise<{ imported: number; skipped: number; deleted: number }> {
+  async importJsonl(text: string, opts: { restore?: boolean } = {}): Promise<{ imported: number; skipped: number; deleted: number }> {
     const now = new Date().toISOString();
     const items = parseJsonl(text, randomUUID, now).map((item) => ({
-      ...item,
+      ...(opts.restore ? item : asForeign(item)),
       title: redact(item.title),
       description: redact(item.description),
       content: redact(item.content),
@@ -426,4 +428,9 @@ export class MemoryBank {
     }
     return best?.row ?? null;
   }
+}
+
+/** An item from someone else's file: provenance "import", no pin, no evidence it did not earn here. */
+function asForeign(item: MemoryItem): MemoryItem {
+  return { ...item, source: 'import', pinned: false, uses: 0, wins: 0, losses: 0, shown: 0 };
 }
