@@ -25,6 +25,8 @@ export interface FilePatch {
   patch: StructuredPatch;
   added: boolean;
   deleted: boolean;
+  /** a change the text diff cannot show (binary data, or only the file's mode): Apply still writes it */
+  opaque: boolean;
 }
 
 const strip = (name: string | undefined) => (name ?? '').replace(/^[ab]\//, '');
@@ -35,7 +37,8 @@ export function splitPatch(patch: string): FilePatch[] {
     .map((p) => {
       const added = p.oldFileName === '/dev/null';
       const deleted = p.newFileName === '/dev/null';
-      return { file: strip(deleted ? p.oldFileName : p.newFileName), patch: p, added, deleted };
+      // git's binary hunks (and mode-only changes) parse as a file with no text hunks
+      return { file: strip(deleted ? p.oldFileName : p.newFileName), patch: p, added, deleted, opaque: !p.hunks.length && !deleted };
     })
     .filter((f) => f.file);
 }
@@ -57,7 +60,7 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
   private readonly reviews = new Map<string, Review>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  /** files whose patch no longer applies, already told to the user (once each) */
+  /** files whose change the diff cannot show (stale, binary), already told to the user (once each) */
   private readonly stale = new Set<string>();
   private readonly subs: vscode.Disposable[] = [
     vscode.workspace.registerTextDocumentContentProvider(PATCH_SCHEME, this),
@@ -78,18 +81,25 @@ export class DiffReview implements vscode.TextDocumentContentProvider, vscode.Di
     const before = this.current(review.repo, fp);
     if (q.get('side') === 'before') return before;
     if (fp.deleted) return '';
+    if (fp.opaque) {
+      // the diff would show the file unchanged while Apply writes it: say so, once
+      this.tellOnce(`${q.get('key')}:${file}:opaque`, `ReasoningBank: the change to ${file} is binary (or only its mode), so the diff cannot show it; Apply writes it all the same.`);
+      return before;
+    }
     const after = applyPatch(before, fp.patch);
     if (after === false) {
       // never put a message into the document: it would read as code (and the language server would
       // report it); show the file unchanged and say why once
-      const staleKey = `${q.get('key')}:${file}`;
-      if (!this.stale.has(staleKey)) {
-        this.stale.add(staleKey);
-        void vscode.window.showWarningMessage(`ReasoningBank: the patch no longer applies to ${file}: the file changed since the run started.`);
-      }
+      this.tellOnce(`${q.get('key')}:${file}`, `ReasoningBank: the patch no longer applies to ${file}: the file changed since the run started.`);
       return before;
     }
     return after;
+  }
+
+  private tellOnce(key: string, message: string): void {
+    if (this.stale.has(key)) return;
+    this.stale.add(key);
+    void vscode.window.showWarningMessage(message);
   }
 
   private current(repo: string, fp: FilePatch): string {

@@ -8,6 +8,7 @@ import type { ApplyPatchResult, SolveOutcome } from '../../../src/server/protoco
 import { approvalDetail } from '../../../src/extension/approval';
 import { CHANGELOG, HANG_MARKER, MIXED_MARKER, TWO_FILES_MARKER } from '../scripted-llm';
 import { openWalkthroughOnce } from '../../../src/extension/first-run';
+import { splitPatch } from '../../../src/extension/diff-review';
 import { api, extension, waitFor, workspaceDir } from './helpers';
 
 const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
@@ -153,6 +154,37 @@ describe('review and apply', () => {
     assert.match(approvalDetail('curl x', 'npm test'), /"npm test" .* runs on its own before and after each attempt/);
     assert.match(approvalDetail('npm test', 'npm test'), /also the test command.*whatever you answer/);
     assert.doesNotMatch(approvalDetail('npm test', undefined), /test command/);
+  });
+});
+
+describe('what the diff cannot show', () => {
+  it('marks binary and mode-only changes, which Apply writes though the text diff shows nothing', () => {
+    const patch = [
+      'diff --git a/src/data.bin b/src/data.bin',
+      'index 1111111..2222222 100644',
+      'GIT binary patch',
+      'literal 4',
+      'LcmZ?wbY@^+00000',
+      '',
+      'literal 4',
+      'LcmZ?wbY@^+00000',
+      '',
+      'diff --git a/run.sh b/run.sh',
+      'old mode 100644',
+      'new mode 100755',
+      'diff --git a/src/cart.js b/src/cart.js',
+      '--- a/src/cart.js',
+      '+++ b/src/cart.js',
+      '@@ -1 +1 @@',
+      '-a',
+      '+b',
+      '',
+    ].join('\n');
+    const files = splitPatch(patch);
+    assert.deepStrictEqual(
+      files.map((f) => [f.file, f.opaque]),
+      [['src/data.bin', true], ['run.sh', true], ['src/cart.js', false]],
+    );
   });
 });
 
