@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gitRaw } from './git';
 import { adminDirOf, readLinked } from './admin';
+import { ignoredPaths } from './snapshot';
 
 /**
  * Options that make the patch the same whatever the user's diff settings (noprefix, external diff tools,
@@ -32,7 +33,12 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
       }
     }
     const env = { GIT_INDEX_FILE: scratch };
-    const pathspec = ['.', ...readLinked(worktreePath).map((p) => `:(exclude,literal)${p}`)];
+    // A linked folder the ignore rules already cover must not be named: git refuses an ignored path even
+    // as an exclude. One they do not cover (`node_modules/` does not match the symlink we put there, nor
+    // does a negated pattern) must be excluded, or the symlink itself would land in the patch.
+    const linked = readLinked(worktreePath);
+    const ignored = new Set(linked.length ? await ignoredPaths(worktreePath, linked) : []);
+    const pathspec = ['.', ...linked.filter((p) => !ignored.has(p)).map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
     return await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
   } finally {
