@@ -3,6 +3,7 @@
  * patch, the tests, the judge. The worktree is removed whatever happens. Sequential refinement reuses
  * the same pieces round by round (see sequential.ts).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
@@ -85,15 +86,46 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
 }
 
 export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
+  return testsAt(ctx, open.worktree.path, open.index, phase, ctx.portBase + open.index);
+}
+
+async function testsAt(ctx: AttemptContext, cwd: string, attempt: number, phase: 'baseline' | 'after', port: number): Promise<TestResult | null> {
   if (!ctx.testCommand) return null;
   const result = await runTests({
     command: ctx.testCommand,
-    cwd: open.worktree.path,
-    env: scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + open.index) }),
+    cwd,
+    env: scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(port) }),
     signal: ctx.signal,
   });
-  ctx.events({ type: 'tests', runId: ctx.runId, attempt: open.index, phase, result });
+  ctx.events({ type: 'tests', runId: ctx.runId, attempt, phase, result });
   return result;
+}
+
+/**
+ * The tests before any change, in a throwaway worktree of their own: reports, snapshots and caches they
+ * write can never reach an attempt's patch, and they run while the agent starts. A baseline that cannot
+ * run is a warning, not a failed attempt. Never rejects except on cancel.
+ */
+export async function runBaseline(ctx: AttemptContext, attempt: number): Promise<TestResult | null> {
+  if (!ctx.testCommand) return null;
+  let worktree: Worktree | undefined;
+  try {
+    worktree = await createWorktree({
+      repo: ctx.repo,
+      runId: ctx.runId,
+      index: `${attempt}-baseline`,
+      worktreeDir: ctx.worktreeDir,
+      linkedFolders: ctx.linkedFolders,
+    });
+    // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
+    return await testsAt(ctx, worktree.path, attempt, 'baseline', ctx.portBase + 9);
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
+    return null;
+  } finally {
+    await worktree?.dispose();
+  }
 }
 
 /** The agent at work in an opened attempt; `more` continues a conversation (sequential refinement). */
@@ -151,18 +183,44 @@ export async function judgeAttempt(
 /** A single agent run in its own worktree (single and parallel mode). */
 export async function runAttempt(ctx: AttemptContext, index: number, opts: { baseline?: boolean } = {}): Promise<AttemptRun> {
   let open: OpenAttempt | undefined;
+  let outcome: AgentOutcome | undefined;
+  const baselineRun = opts.baseline ? runBaseline(ctx, index) : Promise.resolve(null);
+  // awaited in finally on every path; this keeps an early failure from leaving it unhandled
+  baselineRun.catch(() => {});
   try {
     open = await openAttempt(ctx, index);
-    const baseline = opts.baseline ? await runTestsIn(ctx, open, 'baseline') : null;
-    const outcome = await agentIn(ctx, open);
+    outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
+    const baseline = await baselineRun;
     const judged = await judgeAttempt(ctx, open, outcome, baseline);
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
-    return failedRun(ctx, index, err, open);
+    return failedRun(ctx, index, err, open, open && (await partialWork(ctx, open, outcome?.trajectory ?? [])));
   } finally {
     await open?.worktree.dispose();
+    await baselineRun.catch(() => null);
   }
+}
+
+export interface PartialWork {
+  steps: number;
+  trajectory: TrajectoryStep[];
+  patch: string;
+}
+
+/**
+ * What a failed attempt got done: its steps and whatever its worktree holds, so the work is not lost.
+ * The patch is also saved beside the trajectory in the run folder.
+ */
+export async function partialWork(ctx: AttemptContext, open: OpenAttempt, trajectory: TrajectoryStep[]): Promise<PartialWork> {
+  let patch = '';
+  try {
+    patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
+    if (patch.trim()) fs.writeFileSync(path.join(ctx.runDir, `attempt-${open.index}.partial.diff`), patch);
+  } catch {
+    // the patch itself may be what failed; the trajectory file still holds every step
+  }
+  return { steps: trajectory.length, trajectory, patch };
 }
 
 /** The record of an attempt that ran to a verdict; an agent that errored before changing anything is an error. */
@@ -196,14 +254,24 @@ export function finishedRun(
   };
 }
 
-/** One crashing attempt is recorded as failed and the others go on; a cancel propagates. */
-export function failedRun(ctx: AttemptContext, index: number, err: unknown, open?: OpenAttempt): AttemptRun {
+/** One crashing attempt is recorded as failed, with what it got done, and the others go on; a cancel propagates. */
+export function failedRun(ctx: AttemptContext, index: number, err: unknown, open?: OpenAttempt, partial?: PartialWork): AttemptRun {
   if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
-  const message = errorMessage(err);
+  const steps = partial?.steps ?? 0;
+  const patch = partial?.patch ?? '';
+  const saved = patch.trim() ? `; its partial patch is saved at ${path.join(ctx.runDir, `attempt-${index}.partial.diff`)}` : '';
+  const message = `${errorMessage(err)} (after ${steps} step${steps === 1 ? '' : 's'}${saved})`;
   ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt ${index} failed: ${message}` });
-  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps: 0, patch: '' });
+  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps, patch });
   return {
-    material: { index, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
+    material: {
+      index,
+      verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' },
+      steps,
+      patch,
+      trajectory: summarizeTrajectory(partial?.trajectory ?? [], 8000),
+      tests: null,
+    },
     status: 'error',
     tokens: open?.model.usage ?? { prompt: 0, completion: 0 },
     baseline: null,

@@ -32,7 +32,8 @@ export interface Worktree {
 export interface CreateWorktreeOptions {
   repo: string;
   runId: string;
-  index: number;
+  /** the attempt number, or a name for a helper worktree (e.g. "0-baseline") */
+  index: number | string;
   /** default: <tmpdir>/reasoningbank-worktrees/<hash of the repository path> */
   worktreeDir?: string;
   /** default ['node_modules', '.venv'] */
