@@ -51,6 +51,9 @@ function version(): string {
   }
 }
 
+/** How long a cancelled run may take to wind down by itself before its worktrees are removed and it exits. */
+const CANCEL_GRACE_MS = 600;
+
 if (require.main === module) {
   const controller = new AbortController();
   let interrupts = 0;
@@ -59,10 +62,13 @@ if (require.main === module) {
     if (interrupts === 1) {
       process.stderr.write(`\n${name}: cancelling — stopping attempts and removing worktrees (again to force)\n`);
       controller.abort();
+      // whatever a tool or request is doing, the run ends within a second: past this, stop waiting for it
+      setTimeout(forceExit, CANCEL_GRACE_MS).unref();
       return;
     }
-    void disposeAllWorktrees().finally(() => process.exit(130));
+    forceExit();
   };
+  const forceExit = () => void disposeAllWorktrees().finally(() => process.exit(130));
   process.on('SIGINT', () => onSignal('interrupted'));
   process.on('SIGTERM', () => onSignal('terminated'));
   // a closed pipe on stdout (e.g. `| head`) must not crash the run and leave worktrees behind

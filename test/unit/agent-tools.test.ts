@@ -188,7 +188,37 @@ describe('agent tools', () => {
     it('searches an invalid regex as plain text and says so', async () => {
       const dir = repo({ 'a.js': 'call(x\n' });
       const r = await call(workspace(dir), 'search', { pattern: 'call(' });
-      assert.match(r.output, /not a valid regex.*searched as plain text\)\na\.js:1: call\(x$/);
+      assert.match(r.output, /not a regex this search supports.*searched as plain text\)\na\.js:1: call\(x$/);
+      const look = await call(workspace(dir), 'search', { pattern: 'call(?=x)' });
+      assert.match(look.output, /unsupported Perl syntax.*searched as plain text\)\nNo matches/);
+    });
+
+    it('runs a catastrophic regex in linear time: (a+)+$ over a long line of a\'s answers', async () => {
+      // with a backtracking engine this never returns (the mocha timeout would fail the test)
+      const dir = repo({ 'long.txt': 'a'.repeat(200_000) + 'b\n', 'short.txt': 'aaa\n' });
+      const r = await call(workspace(dir), 'search', { pattern: '(a+)+$' });
+      assert.equal(r.output, 'short.txt:1: aaa');
+      const nested = await call(workspace(dir), 'search', { pattern: '^(a|aa|a?)*c' });
+      assert.match(nested.output, /^No matches/);
+    });
+
+    it('names the files it skipped for size, also when nothing matched', async () => {
+      const dir = repo({ 'small.js': 'needle\n' });
+      fs.writeFileSync(path.join(dir, 'huge.log'), 'x'.repeat(3 * 1024 * 1024));
+      const r = await call(workspace(dir), 'search', { pattern: 'nothing' });
+      assert.match(r.output, /^No matches for \/nothing\/ in \. \(1 files searched\)\.\n\[not searched, over 2 MB: huge\.log;/);
+      const hit = await call(workspace(dir), 'search', { pattern: 'needle' });
+      assert.match(hit.output, /^small\.js:1: needle\n\[not searched, over 2 MB: huge\.log;/);
+    });
+
+    it('stops between files when the run is cancelled', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 400; i++) files[`f${i}.txt`] = 'x'.repeat(200_000) + '\n';
+      const dir = repo(files);
+      const ctl = new AbortController();
+      ctl.abort();
+      const r = await call(workspace(dir, { signal: ctl.signal }), 'search', { pattern: '(x+)+y' }).catch((e: Error) => ({ output: e.name, isError: true }));
+      assert.match(r.output, /Cancelled|cancelled/);
     });
   });
 
