@@ -40,9 +40,49 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
     const ignored = new Set(linked.length ? await ignoredPaths(worktreePath, linked) : []);
     const pathspec = ['.', ...linked.filter((p) => !ignored.has(p)).map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
-    return await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
+    const diff = await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
+    if (!diff.includes(LOSSY)) return diff;
+    return await diffKeepingBytes(worktreePath, baseCommit, pathspec, env, `${scratch}.attributes`);
   } finally {
     fs.rmSync(scratch, { force: true });
     fs.rmSync(`${scratch}.lock`, { force: true });
+    fs.rmSync(`${scratch}.attributes`, { force: true });
   }
+}
+
+/** What a byte that is not UTF-8 becomes when git's output is read as text. */
+const LOSSY = '\uFFFD';
+
+/**
+ * The patch travels as text (JSON results, events, the editor's diff view), so a file whose bytes are not
+ * UTF-8 (Latin-1 source, a stray byte) cannot go as a text hunk: it would lose those bytes and never apply.
+ * Such files are marked `-diff` for this one diff and go as git binary patches — ASCII, byte-exact, and
+ * applied by `git apply` like any other hunk. Every other file keeps its readable text hunk.
+ */
+async function diffKeepingBytes(
+  worktreePath: string,
+  baseCommit: string,
+  pathspec: string[],
+  env: Record<string, string>,
+  attributesFile: string,
+): Promise<string> {
+  const changed = (await gitRaw(worktreePath, ['diff', '--cached', '--name-only', '-z', '--no-renames', baseCommit, '--', ...pathspec], { env }))
+    .split('\0')
+    .filter(Boolean);
+  const lossy: string[] = [];
+  for (const file of changed) {
+    const one = await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', `:(literal)${file}`], { env });
+    if (one.includes(LOSSY)) lossy.push(file);
+  }
+  fs.writeFileSync(attributesFile, lossy.map((f) => `${attributePattern(f)} -diff\n`).join(''));
+  return gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], {
+    env,
+    config: [`core.attributesFile=${attributesFile}`],
+  });
+}
+
+/** A .gitattributes pattern that matches exactly this path: anchored, glob characters escaped, quoted when needed. */
+function attributePattern(file: string): string {
+  const escaped = '/' + file.replace(/[\\*?[\]]/g, '\\$&');
+  return /[\s"#!]/.test(escaped) ? `"${escaped.replace(/["\\]/g, '\\$&')}"` : escaped;
 }
