@@ -16,7 +16,7 @@ ${MEMORY_USAGE.split('\n\n')[0]}
 ${BENCH_USAGE.split('\n\n')[0]}
 
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, REASONINGBANK_MODEL, REASONINGBANK_EMBEDDING_MODEL.
-Exit codes: 0 resolved, 1 unresolved, 2 bad usage or input, 3 runtime failure, 130 cancelled.`;
+Exit codes: 0 resolved, 1 unresolved, 2 bad usage or input, 3 runtime failure, 4 resolved but --apply failed, 130 cancelled.`;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;

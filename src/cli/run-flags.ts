@@ -3,6 +3,8 @@ import { usageError } from '../engine/errors';
 import { DEFAULT_MAX_STEPS, MAX_K } from '../engine/solve';
 import { type LlmSettings, resolveLlmSettings } from '../engine/llm/openai-model';
 import { intFlag } from './errors';
+import { envInt } from '../engine/env';
+import { DEFAULT_MAX_UNTRACKED_BYTES } from '../engine/git/worktree';
 
 export const RUN_FLAG_OPTIONS = {
   k: { type: 'string' },
@@ -20,6 +22,7 @@ export interface RunFlags {
   mode: 'parallel' | 'sequential';
   maxSteps: number;
   settings: LlmSettings;
+  maxUntrackedBytes: number;
 }
 
 export function parseRunFlags(
@@ -33,5 +36,6 @@ export function parseRunFlags(
   const settings = resolveLlmSettings({ baseUrl: values['base-url'], model: values.model, embeddingModel: values['embedding-model'] }, env);
   // the shared request limiter defaults to k: every attempt may have one request in flight
   if (!env.REASONINGBANK_CONCURRENCY) settings.maxConcurrent = Math.max(k, 1);
-  return { k, mode, maxSteps, settings };
+  const maxUntrackedMb = envInt(env, 'REASONINGBANK_MAX_UNTRACKED_MB', DEFAULT_MAX_UNTRACKED_BYTES / 1024 / 1024, 1, 1_000_000);
+  return { k, mode, maxSteps, settings, maxUntrackedBytes: maxUntrackedMb * 1024 * 1024 };
 }

@@ -78,6 +78,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     model: opts.model,
     linkedFolders: opts.linkedFolders,
     worktreeDir: opts.worktreeDir,
+    maxUntrackedBytes: opts.maxUntrackedBytes,
     allowEnv: opts.allowEnv,
     approveCommand: opts.approveCommand,
     events,
@@ -176,8 +177,15 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
         warn('not applied: the patch is empty');
       } else {
         fs.writeFileSync(path.join(runDir, 'patch.diff'), result.patch);
-        await applyPatch(repoTop, result.patch, { patchFile: path.join(runDir, 'patch.diff') });
-        result.applied = true;
+        try {
+          await applyPatch(repoTop, result.patch, { patchFile: path.join(runDir, 'patch.diff') });
+          result.applied = true;
+        } catch (err) {
+          if (signal?.aborted) throw new CancelledError();
+          // the run's work stands: the result is reported (and recorded) with the reason it was not applied
+          result.applyError = errorMessage(err);
+          warn(`not applied: ${result.applyError}`);
+        }
       }
     }
     writeRunRecord(runDir, result);

@@ -53,6 +53,8 @@ export interface SolveResult {
   tokens: TokenUsage;
   patch: string;
   applied: boolean;
+  /** set when --apply was asked for a resolved run and the patch did not apply (exit 4) */
+  applyError?: string;
   tests: ResultTests | null;
   judge: { success: boolean; reason: string };
   memory: { retrieved: string[]; added: string[] };
@@ -84,6 +86,8 @@ export interface SolveOptions {
   /** dependency folders symlinked into each worktree */
   linkedFolders?: string[];
   worktreeDir?: string;
+  /** untracked files larger than this are left out of the attempts' snapshot (default 50 MB) */
+  maxUntrackedBytes?: number;
   /** environment variable names commands may see despite the secret filter */
   allowEnv?: string[];
   /** asked before each agent command; absent = allowed (the CLI is headless) */

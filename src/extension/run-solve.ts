@@ -9,7 +9,7 @@ import { solveErrorOf, type SolveOutcome, type SolveParams } from '../server/pro
 import type { Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
-import { llmConfig, memoryFileFor, readSettings, worktreeDirFor } from './settings';
+import { llmConfig, memoryFileFor, readSettings, settingsProblems, worktreeDirFor } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
 
@@ -52,6 +52,15 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   assertTrusted(k > 1 ? 'Scale ×k' : 'Solve with memory');
   const folder = requireFolder();
   const settings = readSettings(folder.uri);
+  const problems = settingsProblems(settings);
+  if (problems.length) {
+    const message = `settings error: ${problems.join('; ')}`;
+    if (interactive) {
+      const pick = await vscode.window.showErrorMessage(`ReasoningBank: ${message}`, 'Open settings');
+      if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
+    }
+    return { status: 'error', error: { code: 'usage', message } };
+  }
   const missing = await missingEndpoint(s, settings);
   if (missing) {
     if (interactive) {

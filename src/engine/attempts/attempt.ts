@@ -32,6 +32,7 @@ export interface AttemptContext {
   model: ChatModel;
   linkedFolders?: string[];
   worktreeDir?: string;
+  maxUntrackedBytes?: number;
   allowEnv?: string[];
   approveCommand?: CommandApprover;
   events: EventSink;
@@ -72,8 +73,17 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     index,
     worktreeDir: ctx.worktreeDir,
     linkedFolders: ctx.linkedFolders,
+    maxUntrackedBytes: ctx.maxUntrackedBytes,
   });
   ctx.events({ type: 'attempt-start', runId: ctx.runId, attempt: index, worktree: worktree.path });
+  if (worktree.leftOut.length) {
+    ctx.events({
+      type: 'log',
+      level: 'warn',
+      runId: ctx.runId,
+      message: `attempt ${index}: untracked files over the size cap were left out of the worktree: ${worktree.leftOut.join(', ')}`,
+    });
+  }
   const env = scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index) });
   const workspace = new Workspace({ root: worktree.path, env, approve: ctx.approveCommand, attempt: index, signal: ctx.signal });
   return {
@@ -116,6 +126,7 @@ export async function runBaseline(ctx: AttemptContext, attempt: number): Promise
       index: `${attempt}-baseline`,
       worktreeDir: ctx.worktreeDir,
       linkedFolders: ctx.linkedFolders,
+      maxUntrackedBytes: ctx.maxUntrackedBytes,
     });
     // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
     return await testsAt(ctx, worktree.path, attempt, 'baseline', ctx.portBase + 9);

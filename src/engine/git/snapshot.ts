@@ -12,6 +12,7 @@
  * into that copy, `git write-tree`, `git commit-tree -p HEAD`. Only new objects are written.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { INTERNAL_COMMIT_ENV, git, gitRaw } from './git';
 
 export interface SnapshotInput {
@@ -23,13 +24,15 @@ export interface SnapshotInput {
   headTree: string;
   /** paths (relative to top) left out of the snapshot: untracked dependency folders we link instead */
   exclude: string[];
+  /** untracked files larger than this are left out (named in the result) */
+  maxUntrackedBytes: number;
   /** where the scratch index may be written (deleted afterwards) */
   scratchIndex: string;
   message: string;
 }
 
-/** The base commit: HEAD itself when nothing differs from it. */
-export async function snapshotWorkingState(input: SnapshotInput): Promise<string> {
+/** The base commit (HEAD itself when nothing differs from it) and the untracked files left out for size. */
+export async function snapshotWorkingState(input: SnapshotInput): Promise<{ commit: string; leftOut: string[] }> {
   const { top, scratchIndex } = input;
   try {
     try {
@@ -40,20 +43,35 @@ export async function snapshotWorkingState(input: SnapshotInput): Promise<string
     const env = { GIT_INDEX_FILE: scratchIndex };
     // ignored folders are skipped by `git add` anyway, and naming them (even to exclude them) is an error
     const ignored = new Set(input.exclude.length ? await ignoredPaths(top, input.exclude) : []);
-    const pathspec = ['.', ...input.exclude.filter((p) => !ignored.has(p)).map((p) => `:(exclude,literal)${p}`)];
+    const kept = input.exclude.filter((p) => !ignored.has(p));
+    const leftOut = await oversizedUntracked(top, kept, input.maxUntrackedBytes);
+    const pathspec = ['.', ...[...kept, ...leftOut].map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(top, ['add', '-A', '--', ...pathspec], { env });
     const tree = (await gitRaw(top, ['write-tree'], { env })).trim();
-    if (tree === input.headTree) return input.head;
+    if (tree === input.headTree) return { commit: input.head, leftOut };
     const commit = await gitRaw(
       top,
       ['commit-tree', '--no-gpg-sign', '-p', input.head, '-m', input.message, tree],
       { env: INTERNAL_COMMIT_ENV },
     );
-    return commit.trim();
+    return { commit: commit.trim(), leftOut };
   } finally {
     fs.rmSync(scratchIndex, { force: true });
     fs.rmSync(`${scratchIndex}.lock`, { force: true });
   }
+}
+
+/** Untracked, not ignored files over `maxBytes` (outside the excluded folders), relative to `top`. */
+async function oversizedUntracked(top: string, exclude: string[], maxBytes: number): Promise<string[]> {
+  const pathspec = ['.', ...exclude.map((p) => `:(exclude,literal)${p}`)];
+  const untracked = (await gitRaw(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspec])).split('\0').filter(Boolean);
+  return untracked.filter((rel) => {
+    try {
+      return fs.lstatSync(path.join(top, rel)).size > maxBytes;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 /** Which of `paths` git ignores (`git check-ignore` exits 1, quietly, when none is). */

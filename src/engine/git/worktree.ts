@@ -25,6 +25,8 @@ export interface Worktree {
   repo: string;
   /** dependency folders symlinked in, relative to the worktree */
   linked: string[];
+  /** untracked files over the size cap, left out of the snapshot (relative to the repository) */
+  leftOut: string[];
   /** removes the worktree and its admin entry; idempotent, never throws */
   dispose(): Promise<void>;
 }
@@ -38,6 +40,8 @@ export interface CreateWorktreeOptions {
   worktreeDir?: string;
   /** default ['node_modules', '.venv'] */
   linkedFolders?: string[];
+  /** default DEFAULT_MAX_UNTRACKED_BYTES */
+  maxUntrackedBytes?: number;
 }
 
 interface OwnerMarker {
@@ -49,6 +53,8 @@ interface OwnerMarker {
 }
 
 export const DEFAULT_LINKED_FOLDERS = ['node_modules', '.venv'];
+/** A 500 MB untracked file would be hashed into the user's object store and copied into every worktree. */
+export const DEFAULT_MAX_UNTRACKED_BYTES = 50 * 1024 * 1024;
 
 export function defaultWorktreeDir(repoTop: string): string {
   return path.join(os.tmpdir(), 'reasoningbank-worktrees', fnv1a(repoTop));
@@ -93,6 +99,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
     baseCommit: head,
     repo: top,
     linked: [],
+    leftOut: [],
     dispose: () => (disposing ??= remove().finally(() => live.delete(wtPath))),
   };
   // registered before anything exists on disk, so a Ctrl-C during creation still cleans up
@@ -100,15 +107,18 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
 
   try {
     const candidates = linkCandidates(top, opts.linkedFolders ?? DEFAULT_LINKED_FOLDERS);
-    worktree.baseCommit = await snapshotWorkingState({
+    const snapshot = await snapshotWorkingState({
       top,
       gitDir,
       head,
       headTree,
       exclude: candidates,
+      maxUntrackedBytes: opts.maxUntrackedBytes ?? DEFAULT_MAX_UNTRACKED_BYTES,
       scratchIndex: `${wtPath}.index`,
       message: `reasoningbank: working state for run ${opts.runId}`,
     });
+    worktree.baseCommit = snapshot.commit;
+    worktree.leftOut = snapshot.leftOut;
     const base = worktree.baseCommit;
     // Registering is serialized per repository: a concurrent `git worktree add` reads every admin entry
     // and fails on one another add is still writing ("failed to read .git/worktrees/<name>/commondir").
