@@ -1,0 +1,123 @@
+/**
+ * Bad settings, silent endpoints, long runs, huge untracked files and a user who edits while the agent
+ * works, through the built CLI.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { type Script } from '../fixtures/scripted-server';
+import { SUM_FIX, SUM_REPO, cliHarness, git, makeRepo, runCli } from '../fixtures/repos';
+
+const judgeOk: NonNullable<Script['structured']>[string] = () => ({ json: { success: true, reason: 'fixed' } });
+const noLessons: NonNullable<Script['structured']>[string] = () => ({ json: { items: [] } });
+
+function worktreeCount(repo: string): number {
+  return git(repo, 'worktree', 'list').trim().split('\n').length;
+}
+
+describe('CLI solve limits and bad settings', function () {
+  this.timeout(120000);
+  const h = cliHarness();
+
+  for (const [name, value, range] of [
+    ['REASONINGBANK_CONCURRENCY', '0', '1 to 64'],
+    ['REASONINGBANK_CONCURRENCY', 'abc', '1 to 64'],
+    ['REASONINGBANK_MAX_RETRIES', 'abc', '0 to 10'],
+    ['REASONINGBANK_MAX_RETRIES', '-1', '0 to 10'],
+    ['REASONINGBANK_REQUEST_TIMEOUT_MS', 'abc', '1000 to 3600000'],
+    ['REASONINGBANK_REQUEST_TIMEOUT_MS', '1e3', '1000 to 3600000'],
+    ['REASONINGBANK_MAX_UNTRACKED_MB', '0.5', '1 to 1000000'],
+  ]) {
+    it(`${name}=${value} exits 2 naming the variable and its range, before anything runs`, async () => {
+      const repo = makeRepo(SUM_REPO);
+      const run = await runCli(['solve', '--repo', repo, '--issue', 'x', '--json'], { env: { ...h.env, [name]: value } });
+      assert.strictEqual(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`${name} must be a whole number from ${range} \\(got "${value.replace('.', '\\.')}"\\)`));
+      assert.strictEqual(JSON.parse(run.stdout).error.code, 'usage');
+      assert.strictEqual(h.server.chat().length, 0);
+      assert.strictEqual(worktreeCount(repo), 1);
+    });
+  }
+
+  it('a never-answering endpoint fails (exit 3) naming the endpoint and the model, after two tries', async () => {
+    const repo = makeRepo(SUM_REPO);
+    h.server.setScript({ agent: () => ({ hang: true }), structured: { judge: () => ({ hang: true }), memory_items: () => ({ hang: true }) } });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'x', '--json'], {
+      env: { ...h.env, REASONINGBANK_REQUEST_TIMEOUT_MS: '1000' },
+      timeoutMs: 30000,
+    });
+    assert.strictEqual(run.code, 3, run.stderr);
+    const error = JSON.parse(run.stdout).error;
+    assert.strictEqual(error.code, 'endpoint');
+    assert.match(error.message, new RegExp(`model "scripted" at ${h.server.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} did not answer: no reply within 1 s, 2 times`));
+    // the judge and distillation did not wait again: two requests in all
+    assert.strictEqual(h.server.chat().length + h.server.structuredRequests().length, 2);
+    assert.strictEqual(worktreeCount(repo), 1);
+  });
+
+  it('a 50-step run prints no warning on stderr', async () => {
+    const repo = makeRepo(SUM_REPO);
+    h.server.setScript({
+      agent: (ctx) =>
+        ctx.step < 48
+          ? { toolCalls: [{ name: 'read_file', arguments: { path: 'src/sum.js' } }] }
+          : ctx.step === 48
+            ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
+            : { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed' } }] },
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--max-steps', '60', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.strictEqual(JSON.parse(run.stdout).steps, 50);
+    assert.doesNotMatch(run.stderr, /Warning|MaxListeners/);
+  });
+
+  it('leaves untracked files over the size cap out of the worktree and names them', async () => {
+    const repo = makeRepo(SUM_REPO);
+    fs.writeFileSync(path.join(repo, 'dump.bin'), Buffer.alloc(2 * 1024 * 1024, 1));
+    fs.writeFileSync(path.join(repo, 'notes.txt'), 'small untracked file\n');
+    let listing = '';
+    h.server.setScript({
+      agent: (ctx) => {
+        if (ctx.step === 0) return { toolCalls: [{ name: 'list_files', arguments: {} }] };
+        if (ctx.step === 1) listing = ctx.lastToolResult ?? '';
+        return ctx.step === 1 ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] } : { toolCalls: [{ name: 'finish', arguments: { summary: 'ok' } }] };
+      },
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--json'], { env: { ...h.env, REASONINGBANK_MAX_UNTRACKED_MB: '1' } });
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.match(run.stderr, /untracked files over the size cap were left out of the worktree: dump\.bin/);
+    assert.match(listing, /notes\.txt/);
+    assert.doesNotMatch(listing, /dump\.bin/);
+    assert.doesNotMatch(JSON.parse(run.stdout).patch, /dump\.bin/);
+    // nothing of it went into the user's object store
+    assert.doesNotMatch(git(repo, 'count-objects', '-v'), /size: [1-9]\d{3,}/);
+  });
+
+  it('an --apply that conflicts after a resolved run prints the result with applied:false and applyError, exit 4', async () => {
+    const repo = makeRepo(SUM_REPO);
+    h.server.setScript({
+      agent: (ctx) => {
+        if (ctx.step === 0) {
+          // the user edits the same line while the agent works
+          fs.writeFileSync(path.join(repo, 'src/sum.js'), 'function sum(a, b) {\n  return b - a;\n}\n\nmodule.exports = { sum };\n');
+          return { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] };
+        }
+        return { toolCalls: [{ name: 'finish', arguments: { summary: 'ok' } }] };
+      },
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--test', 'node --test', '--apply', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 4, run.stderr);
+    const result = JSON.parse(run.stdout);
+    assert.strictEqual(result.status, 'resolved');
+    assert.strictEqual(result.applied, false);
+    assert.match(result.applyError, /conflicts in src\/sum\.js/);
+    assert.match(result.patch, /\+  return a \+ b;/);
+    assert.match(fs.readFileSync(path.join(repo, 'src/sum.js'), 'utf8'), /return b - a;/, 'the user\'s change is untouched');
+    assert.ok(fs.existsSync(path.join(result.runDir, 'patch.diff')));
+    const record = JSON.parse(fs.readFileSync(path.join(result.runDir, 'result.json'), 'utf8'));
+    assert.strictEqual(record.applyError, result.applyError);
+  });
+});
