@@ -17,7 +17,7 @@ import { pruneStaleWorktrees } from './git/worktree';
 import { type AttemptContext, type AttemptRun, runAttempt } from './attempts/attempt';
 import { runSequential } from './attempts/sequential';
 import { selectBest } from './attempts/select';
-import { MemoryBank, defaultMemoryPath } from './memory';
+import { MemoryBank, defaultMemoryPath, redact } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
 
@@ -195,7 +195,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     const cancelled = signal?.aborted || err instanceof CancelledError;
     events({ type: 'run-end', runId, status: 'error' });
     const message = cancelled ? 'cancelled' : errorMessage(err);
-    fs.writeFileSync(path.join(runDir, 'error.txt'), message + '\n');
+    fs.writeFileSync(path.join(runDir, 'error.txt'), redact(message) + '\n');
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
   }

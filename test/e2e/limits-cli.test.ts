@@ -120,4 +120,48 @@ describe('CLI solve limits and bad settings', function () {
     const record = JSON.parse(fs.readFileSync(path.join(result.runDir, 'result.json'), 'utf8'));
     assert.strictEqual(record.applyError, result.applyError);
   });
+
+  it('keeps secrets out of the lessons, the stored task text and the run records', async () => {
+    const password = 'hunter2hunter2';
+    const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const repo = makeRepo({ ...SUM_REPO, 'deploy.env': `AWS_REGION=eu-west-1\nAWS_SECRET_ACCESS_KEY=${awsSecret}\n` });
+    h.server.setScript({
+      agent: (ctx) =>
+        ctx.step === 0
+          ? { toolCalls: [{ name: 'read_file', arguments: { path: 'deploy.env' } }] }
+          : ctx.step === 1
+            ? { toolCalls: [{ name: 'run_command', arguments: { command: `echo "login with password ${password}"` } }] }
+            : ctx.step === 2
+              ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
+              : { toolCalls: [{ name: 'finish', arguments: { summary: `fixed; the password is ${password}` } }] },
+      structured: {
+        judge: () => ({ json: { success: true, reason: `fixed (used AWS secret ${awsSecret})` } }),
+        memory_items: () => ({
+          json: {
+            items: [
+              {
+                title: 'Log in before testing',
+                description: 'Use when the staging tests need a session.',
+                content: `The password is ${password}; the AWS secret is ${awsSecret}. Then run the tests.`,
+              },
+            ],
+          },
+        }),
+      },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', `sum subtracts; the password is ${password}`, '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    const stored = [fs.readFileSync(path.join(repo, '.reasoningbank', 'memory.sqlite')).toString('latin1')];
+    for (const f of fs.readdirSync(result.runDir)) stored.push(fs.readFileSync(path.join(result.runDir, f), 'utf8'));
+    for (const text of stored) {
+      assert.ok(!text.includes(password), 'the password was stored');
+      assert.ok(!text.includes(awsSecret), 'the AWS secret was stored');
+    }
+    const list = await runCli(['memory', 'list', '--json', '--repo', repo]);
+    const [item] = JSON.parse(list.stdout);
+    assert.match(item.content, /The password is \[REDACTED\]; the AWS secret is \[REDACTED\]/);
+    const shown = await runCli(['memory', 'show', item.id, '--json', '--repo', repo]);
+    assert.match(JSON.parse(shown.stdout).task, /the password is \[REDACTED\]/);
+  });
 });
