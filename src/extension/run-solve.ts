@@ -140,7 +140,7 @@ async function announce(result: SolveOutcome): Promise<void> {
   const buttons = hasPatch ? ['Review diff', 'Apply', 'Discard'] : ['Show run'];
   const text =
     result.status === 'resolved'
-      ? `ReasoningBank: resolved in ${result.steps} steps (${result.judge.reason}).${lessons}`
+      ? `ReasoningBank: resolved in ${result.steps} steps (${result.judge.reason}).${result.applyError ? ` It was not applied: ${result.applyError}` : ''}${lessons}`
       : `ReasoningBank: not resolved (${result.judge.reason}).${lessons}`;
   const pick = await (result.status === 'resolved' ? vscode.window.showInformationMessage(text, ...buttons) : vscode.window.showWarningMessage(text, ...buttons));
   if (pick === 'Review diff') void vscode.commands.executeCommand('reasoningBank.reviewDiff');
