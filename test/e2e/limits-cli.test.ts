@@ -164,4 +164,47 @@ describe('CLI solve limits and bad settings', function () {
     const shown = await runCli(['memory', 'show', item.id, '--json', '--repo', repo]);
     assert.match(JSON.parse(shown.stdout).task, /the password is \[REDACTED\]/);
   });
+
+  it('an attempt that fails after the agent finished keeps its steps in the error and the run record', async () => {
+    const repo = makeRepo(SUM_REPO);
+    h.server.setScript({
+      agent: (ctx) =>
+        ctx.step === 0
+          ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
+          : ctx.step === 1
+            ? // a nested repository without a commit: git refuses to take the patch
+              { toolCalls: [{ name: 'run_command', arguments: { command: 'git init -q vendored' } }] }
+            : { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] },
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 3, run.stderr);
+    const error = JSON.parse(run.stdout).error;
+    assert.match(error.message, /\(after 3 steps\)/);
+    const runs = path.join(repo, '.reasoningbank', 'runs');
+    const [runId] = fs.readdirSync(runs);
+    assert.strictEqual(fs.readFileSync(path.join(runs, runId!, 'attempt-0.trajectory.jsonl'), 'utf8').trim().split('\n').length, 3);
+    assert.strictEqual(worktreeCount(repo), 1);
+  });
+
+  it('cuts long tool arguments in the run record (the worktree got them whole)', async () => {
+    const repo = makeRepo(SUM_REPO);
+    const big = 'x'.repeat(200_000);
+    h.server.setScript({
+      agent: (ctx) =>
+        ctx.step === 0
+          ? { toolCalls: [{ name: 'write_file', arguments: { path: 'big.txt', content: big } }] }
+          : ctx.step === 1
+            ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
+            : { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] },
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    assert.match(result.patch, /big\.txt/);
+    const [first] = fs.readFileSync(path.join(result.runDir, 'trajectory.jsonl'), 'utf8').split('\n');
+    const step = JSON.parse(first!);
+    assert.ok(step.actions[0].args.length < 21_000, `recorded ${step.actions[0].args.length} chars`);
+  });
 });

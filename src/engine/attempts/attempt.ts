@@ -206,7 +206,7 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
     const judged = await judgeAttempt(ctx, open, outcome, baseline);
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
-    return failedRun(ctx, index, err, open, open && (await partialWork(ctx, open, outcome?.trajectory ?? [])));
+    return failedRun(ctx, index, err, open, open && (await partialWork(ctx.runDir, open, outcome?.trajectory ?? [])));
   } finally {
     await open?.worktree.dispose();
     await baselineRun.catch(() => null);
@@ -223,11 +223,11 @@ export interface PartialWork {
  * What a failed attempt got done: its steps and whatever its worktree holds, so the work is not lost.
  * The patch is also saved beside the trajectory in the run folder.
  */
-export async function partialWork(ctx: AttemptContext, open: OpenAttempt, trajectory: TrajectoryStep[]): Promise<PartialWork> {
+export async function partialWork(runDir: string, open: Pick<OpenAttempt, 'index' | 'worktree'>, trajectory: TrajectoryStep[]): Promise<PartialWork> {
   let patch = '';
   try {
     patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
-    if (patch.trim()) fs.writeFileSync(path.join(ctx.runDir, `attempt-${open.index}.partial.diff`), patch);
+    if (patch.trim()) fs.writeFileSync(path.join(runDir, `attempt-${open.index}.partial.diff`), patch);
   } catch {
     // the patch itself may be what failed; the trajectory file still holds every step
   }

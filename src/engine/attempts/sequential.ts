@@ -51,7 +51,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
     }
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: totalSteps, trajectory: steps, rounds: history });
   } catch (err) {
-    return failedRun(ctx, 0, err, open, open && (await partialWork(ctx, open, steps)));
+    return failedRun(ctx, 0, err, open, open && (await partialWork(ctx.runDir, open, steps)));
   } finally {
     await open?.worktree.dispose();
     await baselineRun.catch(() => null);
