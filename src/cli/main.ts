@@ -68,13 +68,30 @@ if (require.main === module) {
     }
     forceExit();
   };
-  const forceExit = () => void disposeAllWorktrees().finally(() => process.exit(130));
+  let printed = false;
+  let forcing = false;
+  const forceExit = () => {
+    if (forcing) return;
+    // from here on only this path writes stdout, so a run that ends meanwhile cannot print a second object
+    forcing = true;
+    void disposeAllWorktrees().finally(() => {
+      // the --json contract holds on this path too: one object on stdout
+      if (!printed && process.argv.includes('--json')) {
+        process.stdout.write(JSON.stringify({ status: 'error', error: { code: 'cancelled', message: 'cancelled; worktrees removed' } }) + '\n');
+      }
+      process.stdout.write('', () => process.exit(130));
+    });
+  };
   process.on('SIGINT', () => onSignal('interrupted'));
   process.on('SIGTERM', () => onSignal('terminated'));
   // a closed pipe on stdout (e.g. `| head`) must not crash the run and leave worktrees behind
   process.stdout.on('error', () => {});
   main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
+    stdout: (s) => {
+      if (forcing) return;
+      printed = true;
+      process.stdout.write(s);
+    },
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,

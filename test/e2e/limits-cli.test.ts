@@ -207,4 +207,31 @@ describe('CLI solve limits and bad settings', function () {
     const step = JSON.parse(first!);
     assert.ok(step.actions[0].args.length < 21_000, `recorded ${step.actions[0].args.length} chars`);
   });
+
+  for (const presses of [1, 2]) {
+    it(`Ctrl-C ${presses === 1 ? 'once' : 'twice'} during a long search exits 130 with one JSON object and no worktree left`, async () => {
+      const repo = makeRepo(SUM_REPO);
+      for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(repo, `data${i}.txt`), ('x'.repeat(5000) + '\n').repeat(300));
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'data');
+      h.server.setScript({ agent: () => ({ toolCalls: [{ name: 'search', arguments: { pattern: '(x+x+)+y' } }] }), structured: {} });
+      let sent = false;
+      const run = await runCli(['solve', '--repo', repo, '--issue', 'x', '--json'], {
+        env: h.env,
+        onStderr: (text, child) => {
+          if (sent || !/search/.test(text)) return;
+          sent = true;
+          setTimeout(() => {
+            child.kill('SIGINT');
+            if (presses === 2) setTimeout(() => child.kill('SIGINT'), 20);
+          }, 100);
+        },
+      });
+      assert.ok(sent, run.stderr);
+      assert.strictEqual(run.code, 130, run.stderr);
+      assert.strictEqual(run.stdout.trim().split('\n').length, 1, run.stdout);
+      assert.strictEqual(JSON.parse(run.stdout).error.code, 'cancelled');
+      assert.strictEqual(worktreeCount(repo), 1);
+    });
+  }
 });
