@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { type Script } from '../fixtures/scripted-server';
+import { type Script, sequenceAgent } from '../fixtures/scripted-server';
 import { SUM_FIX, SUM_REPO, cliHarness, git, makeRepo, runCli } from '../fixtures/repos';
 
 const judgeOk: NonNullable<Script['structured']>[string] = () => ({ json: { success: true, reason: 'fixed' } });
@@ -87,7 +87,7 @@ describe('CLI solve limits and bad settings', function () {
     });
     const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--json'], { env: { ...h.env, REASONINGBANK_MAX_UNTRACKED_MB: '1' } });
     assert.strictEqual(run.code, 0, run.stderr);
-    assert.match(run.stderr, /untracked files over the size cap were left out of the worktree: dump\.bin/);
+    assert.match(run.stderr, /left out of the worktree \(untracked files over the size cap, or git repositories without a commit\): dump\.bin/);
     assert.match(listing, /notes\.txt/);
     assert.doesNotMatch(listing, /dump\.bin/);
     assert.doesNotMatch(JSON.parse(run.stdout).patch, /dump\.bin/);
@@ -172,8 +172,8 @@ describe('CLI solve limits and bad settings', function () {
         ctx.step === 0
           ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
           : ctx.step === 1
-            ? // a nested repository without a commit: git refuses to take the patch
-              { toolCalls: [{ name: 'run_command', arguments: { command: 'git init -q vendored' } }] }
+            ? // the worktree stops being one: the patch cannot be taken
+              { toolCalls: [{ name: 'run_command', arguments: { command: 'rm -f .git' } }] }
             : { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] },
       structured: { judge: judgeOk, memory_items: noLessons },
     });
@@ -234,4 +234,23 @@ describe('CLI solve limits and bad settings', function () {
       assert.strictEqual(worktreeCount(repo), 1);
     });
   }
+
+  it('a git repository without a commit (the user\'s or one the agent creates) neither breaks the snapshot nor the patch', async () => {
+    const repo = makeRepo(SUM_REPO);
+    fs.mkdirSync(path.join(repo, 'scratch'));
+    git(path.join(repo, 'scratch'), 'init', '-q');
+    fs.writeFileSync(path.join(repo, 'scratch', 'notes.txt'), 'mine\n');
+    h.server.setScript({
+      agent: sequenceAgent([
+        { name: 'run_command', arguments: { command: 'git init -q vendored && echo x > vendored/x.txt' } },
+        { name: 'edit_file', arguments: SUM_FIX },
+      ]),
+      structured: { judge: judgeOk, memory_items: noLessons },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--test', 'node --test', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.match(run.stderr, /left out of the worktree .*: scratch/);
+    const result = JSON.parse(run.stdout);
+    assert.deepStrictEqual([...result.patch.matchAll(/^diff --git a\/(\S+) /gm)].map((m: RegExpMatchArray) => m[1]), ['src/sum.js']);
+  });
 });

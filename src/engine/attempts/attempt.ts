@@ -81,7 +81,7 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
       type: 'log',
       level: 'warn',
       runId: ctx.runId,
-      message: `attempt ${index}: untracked files over the size cap were left out of the worktree: ${worktree.leftOut.join(', ')}`,
+      message: `attempt ${index}: left out of the worktree (untracked files over the size cap, or git repositories without a commit): ${worktree.leftOut.join(', ')}`,
     });
   }
   const env = scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index) });

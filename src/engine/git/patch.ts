@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gitRaw } from './git';
 import { adminDirOf, readLinked } from './admin';
-import { ignoredPaths } from './snapshot';
+import { commitlessRepos, ignoredPaths } from './snapshot';
 
 /**
  * Options that make the patch the same whatever the user's diff settings (noprefix, external diff tools,
@@ -38,7 +38,10 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
     // does a negated pattern) must be excluded, or the symlink itself would land in the patch.
     const linked = readLinked(worktreePath);
     const ignored = new Set(linked.length ? await ignoredPaths(worktreePath, linked) : []);
-    const pathspec = ['.', ...linked.filter((p) => !ignored.has(p)).map((p) => `:(exclude,literal)${p}`)];
+    const excluded = linked.filter((p) => !ignored.has(p));
+    // a repository the agent created with `git init` and no commit would make git refuse the whole patch
+    excluded.push(...(await commitlessRepos(worktreePath, excluded)));
+    const pathspec = ['.', ...excluded.map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
     const diff = await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });
     if (!diff.includes(LOSSY)) return diff;

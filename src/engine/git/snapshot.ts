@@ -44,7 +44,9 @@ export async function snapshotWorkingState(input: SnapshotInput): Promise<{ comm
     // ignored folders are skipped by `git add` anyway, and naming them (even to exclude them) is an error
     const ignored = new Set(input.exclude.length ? await ignoredPaths(top, input.exclude) : []);
     const kept = input.exclude.filter((p) => !ignored.has(p));
-    const leftOut = await oversizedUntracked(top, kept, input.maxUntrackedBytes);
+    const oversized = await oversizedUntracked(top, kept, input.maxUntrackedBytes);
+    const commitless = await commitlessRepos(top, kept);
+    const leftOut = [...oversized, ...commitless];
     const pathspec = ['.', ...[...kept, ...leftOut].map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(top, ['add', '-A', '--', ...pathspec], { env });
     const tree = (await gitRaw(top, ['write-tree'], { env })).trim();
@@ -72,6 +74,27 @@ async function oversizedUntracked(top: string, exclude: string[], maxBytes: numb
       return false; // gone meanwhile
     }
   });
+}
+
+/**
+ * Untracked folders that are git repositories without a commit yet (a fresh `git init`, by the user or the
+ * agent): `git add` refuses the whole tree over one of them, so they are left out, named, not fatal.
+ */
+export async function commitlessRepos(top: string, exclude: string[]): Promise<string[]> {
+  const pathspec = ['.', ...exclude.map((p) => `:(exclude,literal)${p}`)];
+  const dirs = (await gitRaw(top, ['ls-files', '--others', '--exclude-standard', '--directory', '-z', '--', ...pathspec]))
+    .split('\0')
+    .filter((d) => d.endsWith('/') && fs.existsSync(path.join(top, d, '.git')));
+  const found: string[] = [];
+  for (const dir of dirs) {
+    // --quiet: no HEAD commit is an empty answer (and exit 1, which simple-git does not always report)
+    const hasCommit = await gitRaw(path.join(top, dir), ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+      (sha) => sha.trim() !== '',
+      () => false,
+    );
+    if (!hasCommit) found.push(dir.slice(0, -1));
+  }
+  return found;
 }
 
 /** Which of `paths` git ignores (`git check-ignore` exits 1, quietly, when none is). */

@@ -25,7 +25,7 @@ export interface Worktree {
   repo: string;
   /** dependency folders symlinked in, relative to the worktree */
   linked: string[];
-  /** untracked files over the size cap, left out of the snapshot (relative to the repository) */
+  /** untracked files over the size cap and untracked repositories without a commit, left out of the snapshot */
   leftOut: string[];
   /** removes the worktree and its admin entry; idempotent, never throws */
   dispose(): Promise<void>;
