@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gitRaw } from './git';
 import { adminDirOf, readLinked } from './admin';
-import { commitlessRepos, ignoredPaths } from './snapshot';
+import { copyIndex, ignoredPaths, untrackedToLeaveOut } from './snapshot';
 
 /**
  * Options that make the patch the same whatever the user's diff settings (noprefix, external diff tools,
@@ -20,18 +20,8 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
   // (what it sees with `git diff` / `git status` between refinement rounds) as it was.
   const scratch = path.join(admin ?? path.dirname(worktreePath), `reasoningbank-diff-${process.pid}-${Date.now()}.index`);
   try {
-    if (admin) {
-      try {
-        const index = path.join(admin, 'index');
-        fs.copyFileSync(index, scratch);
-        // keep the original's mtime: git's racy-clean check compares file mtimes with the index's, and a
-        // same-size edit made in the second of checkout would otherwise look unchanged
-        const { atime, mtime } = fs.statSync(index);
-        fs.utimesSync(scratch, atime, mtime);
-      } catch {
-        // no index yet: git add builds the scratch one from scratch
-      }
-    }
+    // no index yet: git add builds the scratch one from scratch
+    if (admin) copyIndex(path.join(admin, 'index'), scratch);
     const env = { GIT_INDEX_FILE: scratch };
     // A linked folder the ignore rules already cover must not be named: git refuses an ignored path even
     // as an exclude. One they do not cover (`node_modules/` does not match the symlink we put there, nor
@@ -40,7 +30,7 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
     const ignored = new Set(linked.length ? await ignoredPaths(worktreePath, linked) : []);
     const excluded = linked.filter((p) => !ignored.has(p));
     // a repository the agent created with `git init` and no commit would make git refuse the whole patch
-    excluded.push(...(await commitlessRepos(worktreePath, excluded)));
+    excluded.push(...(await untrackedToLeaveOut(worktreePath, excluded)));
     const pathspec = ['.', ...excluded.map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(worktreePath, ['add', '-A', '--', ...pathspec], { env });
     const diff = await gitRaw(worktreePath, ['diff', '--cached', ...PORTABLE_DIFF_ARGS, baseCommit, '--', ...pathspec], { env });

@@ -35,18 +35,13 @@ export interface SnapshotInput {
 export async function snapshotWorkingState(input: SnapshotInput): Promise<{ commit: string; leftOut: string[] }> {
   const { top, scratchIndex } = input;
   try {
-    try {
-      fs.copyFileSync(`${input.gitDir}/index`, scratchIndex);
-    } catch {
-      // no index yet (fresh clone with nothing checked out): git add builds one from scratch
-    }
+    // no index yet (fresh clone with nothing checked out): git add builds one from scratch
+    copyIndex(`${input.gitDir}/index`, scratchIndex);
     const env = { GIT_INDEX_FILE: scratchIndex };
     // ignored folders are skipped by `git add` anyway, and naming them (even to exclude them) is an error
     const ignored = new Set(input.exclude.length ? await ignoredPaths(top, input.exclude) : []);
     const kept = input.exclude.filter((p) => !ignored.has(p));
-    const oversized = await oversizedUntracked(top, kept, input.maxUntrackedBytes);
-    const commitless = await commitlessRepos(top, kept);
-    const leftOut = [...oversized, ...commitless];
+    const leftOut = await untrackedToLeaveOut(top, kept, input.maxUntrackedBytes);
     const pathspec = ['.', ...[...kept, ...leftOut].map((p) => `:(exclude,literal)${p}`)];
     await gitRaw(top, ['add', '-A', '--', ...pathspec], { env });
     const tree = (await gitRaw(top, ['write-tree'], { env })).trim();
@@ -63,38 +58,52 @@ export async function snapshotWorkingState(input: SnapshotInput): Promise<{ comm
   }
 }
 
-/** Untracked, not ignored files over `maxBytes` (outside the excluded folders), relative to `top`. */
-async function oversizedUntracked(top: string, exclude: string[], maxBytes: number): Promise<string[]> {
+/**
+ * What of the untracked, not ignored files must stay out of a snapshot or patch, from one listing: files
+ * over `maxBytes` (hashing a 500 MB file into the user's object store and copying it into every worktree
+ * helps nobody), and folders that are git repositories without a commit yet (a fresh `git init`, by the
+ * user or the agent), over which `git add` would refuse the whole tree. git lists a nested repository as
+ * one `dir/` entry.
+ */
+export async function untrackedToLeaveOut(top: string, exclude: string[], maxBytes = Infinity): Promise<string[]> {
   const pathspec = ['.', ...exclude.map((p) => `:(exclude,literal)${p}`)];
-  const untracked = (await gitRaw(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspec])).split('\0').filter(Boolean);
-  return untracked.filter((rel) => {
-    try {
-      return fs.lstatSync(path.join(top, rel)).size > maxBytes;
-    } catch {
-      return false; // gone meanwhile
+  const entries = (await gitRaw(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspec])).split('\0').filter(Boolean);
+  const out: string[] = [];
+  for (const rel of entries) {
+    if (rel.endsWith('/')) {
+      if (await isCommitlessRepo(path.join(top, rel))) out.push(rel.slice(0, -1));
+      continue;
     }
-  });
+    try {
+      if (fs.lstatSync(path.join(top, rel)).size > maxBytes) out.push(rel);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+async function isCommitlessRepo(dir: string): Promise<boolean> {
+  if (!fs.existsSync(path.join(dir, '.git'))) return false;
+  // --quiet: no HEAD commit is an empty answer (and exit 1, which simple-git does not always report)
+  const head = await gitRaw(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
+  return head.trim() === '';
 }
 
 /**
- * Untracked folders that are git repositories without a commit yet (a fresh `git init`, by the user or the
- * agent): `git add` refuses the whole tree over one of them, so they are left out, named, not fatal.
+ * A scratch copy of an index that keeps the original's timestamps: git's racy-clean check compares file
+ * mtimes with the index file's, and a copy stamped "now" would make a same-size edit from the second of the
+ * last index write look unchanged. Returns false when there is no index to copy.
  */
-export async function commitlessRepos(top: string, exclude: string[]): Promise<string[]> {
-  const pathspec = ['.', ...exclude.map((p) => `:(exclude,literal)${p}`)];
-  const dirs = (await gitRaw(top, ['ls-files', '--others', '--exclude-standard', '--directory', '-z', '--', ...pathspec]))
-    .split('\0')
-    .filter((d) => d.endsWith('/') && fs.existsSync(path.join(top, d, '.git')));
-  const found: string[] = [];
-  for (const dir of dirs) {
-    // --quiet: no HEAD commit is an empty answer (and exit 1, which simple-git does not always report)
-    const hasCommit = await gitRaw(path.join(top, dir), ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
-      (sha) => sha.trim() !== '',
-      () => false,
-    );
-    if (!hasCommit) found.push(dir.slice(0, -1));
+export function copyIndex(index: string, scratch: string): boolean {
+  try {
+    fs.copyFileSync(index, scratch);
+    const { atime, mtime } = fs.statSync(index);
+    fs.utimesSync(scratch, atime, mtime);
+    return true;
+  } catch {
+    return false;
   }
-  return found;
 }
 
 /** Which of `paths` git ignores (`git check-ignore` exits 1, quietly, when none is). */
