@@ -1,7 +1,8 @@
 /**
  * Real project shapes through the built CLI: mocha, jest-shaped and pytest projects with their dependency
  * folders linked under every common way of ignoring them, and a test run that writes a report file. The
- * patch must be exactly the fix (no report from the baseline run, no linked folder), and --apply lands it.
+ * patch must be exactly the fix (no report, whether the baseline or the agent ran the tests; no linked
+ * folder), and --apply lands it.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -48,6 +49,8 @@ describe('CLI solve on mocha, jest and pytest project shapes', function () {
           agent: sequenceAgent([
             { name: 'read_file', arguments: { path: shape.fix.path } },
             { name: 'edit_file', arguments: shape.fix },
+            // the agent checks its work the way the project does: the run writes its report in the worktree
+            { name: 'run_command', arguments: { command: shape.testCommand } },
           ]),
           structured: { judge: () => ({ json: { success: true, reason: 'fixed' } }), memory_items: () => ({ json: { items: [] } }) },
         });

@@ -14,7 +14,7 @@ import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { createWorktree, type Worktree } from '../git/worktree';
-import { diffWorktree } from '../git/patch';
+import { diffWorktree, newFiles } from '../git/patch';
 import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
@@ -111,13 +111,33 @@ async function testsAt(ctx: AttemptContext, cwd: string, attempt: number, phase:
   return result;
 }
 
+/** The tests before any change, and the files that run left behind (reports, snapshots, caches). */
+export interface Baseline {
+  tests: TestResult | null;
+  artifacts: string[];
+}
+
+const baselines = new WeakMap<AttemptContext, Promise<Baseline>>();
+
 /**
- * The tests before any change, in a throwaway worktree of their own: reports, snapshots and caches they
- * write can never reach an attempt's patch, and they run while the agent starts. A baseline that cannot
- * run is a warning, not a failed attempt. Never rejects except on cancel.
+ * The baseline test run, once per run (the first attempt to ask starts it): in a throwaway worktree of its
+ * own, while the agent starts, so nothing it writes can reach a patch. What it left behind is left out of
+ * every attempt's patch too — the same files appear when the agent runs the tests itself. A baseline that
+ * cannot run is a warning, not a failed attempt. Never rejects except on cancel.
  */
-export async function runBaseline(ctx: AttemptContext, attempt: number): Promise<TestResult | null> {
-  if (!ctx.testCommand) return null;
+export function runBaseline(ctx: AttemptContext, attempt: number): Promise<Baseline> {
+  let run = baselines.get(ctx);
+  if (!run) {
+    run = baselineNow(ctx, attempt);
+    // awaited by every attempt on every path; this keeps an early failure from leaving it unhandled
+    run.catch(() => {});
+    baselines.set(ctx, run);
+  }
+  return run;
+}
+
+async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseline> {
+  if (!ctx.testCommand) return { tests: null, artifacts: [] };
   let worktree: Worktree | undefined;
   try {
     worktree = await createWorktree({
@@ -129,11 +149,12 @@ export async function runBaseline(ctx: AttemptContext, attempt: number): Promise
       maxUntrackedBytes: ctx.maxUntrackedBytes,
     });
     // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
-    return await testsAt(ctx, worktree.path, attempt, 'baseline', ctx.portBase + 9);
+    const tests = await testsAt(ctx, worktree.path, attempt, 'baseline', ctx.portBase + 9);
+    return { tests, artifacts: await newFiles(worktree.path) };
   } catch (err) {
     if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
     ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
-    return null;
+    return { tests: null, artifacts: [] };
   } finally {
     await worktree?.dispose();
   }
@@ -167,9 +188,10 @@ export async function judgeAttempt(
   open: OpenAttempt,
   outcome: AgentOutcome,
   baseline: TestResult | null,
+  artifacts: string[] = [],
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
-  const patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit);
+  const patch = await diffWorktree(open.worktree.path, open.worktree.baseCommit, { leaveOut: artifacts });
   const after = await runTestsIn(ctx, open, 'after');
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;
@@ -195,15 +217,15 @@ export async function judgeAttempt(
 export async function runAttempt(ctx: AttemptContext, index: number, opts: { baseline?: boolean } = {}): Promise<AttemptRun> {
   let open: OpenAttempt | undefined;
   let outcome: AgentOutcome | undefined;
-  const baselineRun = opts.baseline ? runBaseline(ctx, index) : Promise.resolve(null);
-  // awaited in finally on every path; this keeps an early failure from leaving it unhandled
-  baselineRun.catch(() => {});
+  const baselineRun = runBaseline(ctx, index);
   try {
     open = await openAttempt(ctx, index);
     outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
-    const baseline = await baselineRun;
-    const judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const { tests, artifacts } = await baselineRun;
+    // the baseline's result belongs to one attempt's record (the others' would repeat it)
+    const baseline = opts.baseline ? tests : null;
+    const judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
     return failedRun(ctx, index, err, open, open && (await partialWork(ctx.runDir, open, outcome?.trajectory ?? [])));

@@ -16,14 +16,12 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
   let open: OpenAttempt | undefined;
   const steps: TrajectoryStep[] = [];
   const baselineRun = runBaseline(ctx, 0);
-  // awaited in finally on every path; this keeps an early failure from leaving it unhandled
-  baselineRun.catch(() => {});
   try {
     open = await openAttempt(ctx, 0);
     let outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
-    const baseline = await baselineRun;
-    let judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const { tests: baseline, artifacts } = await baselineRun;
+    let judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
     const history: NonNullable<AttemptMaterial['rounds']> = [
       { round: 0, patch: judged.patch, tests: judged.after, summary: outcome.summary },
     ];
@@ -45,7 +43,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       totalSteps += outcome.steps;
       steps.push(...outcome.trajectory);
       if (outcome.reason === 'cancelled') throw new CancelledError();
-      judged = await judgeAttempt(ctx, open, outcome, baseline);
+      judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
       history.push({ round, patch: judged.patch, tests: judged.after, summary: outcome.summary });
       if (judged.verdict.success && /^\s*CONFIRMED\b/i.test(outcome.summary)) break;
     }

@@ -14,7 +14,12 @@ import { copyIndex, ignoredPaths, untrackedToLeaveOut } from './snapshot';
  */
 export const PORTABLE_DIFF_ARGS = ['--binary', '--no-color', '--no-ext-diff', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
 
-export async function diffWorktree(worktreePath: string, baseCommit: string): Promise<string> {
+export interface DiffOptions {
+  /** untracked paths to leave out as well (what the baseline test run wrote: reports, caches) */
+  leaveOut?: string[];
+}
+
+export async function diffWorktree(worktreePath: string, baseCommit: string, opts: DiffOptions = {}): Promise<string> {
   const admin = adminDirOf(worktreePath);
   // A scratch copy of the worktree's index: staging everything there leaves the agent's own index
   // (what it sees with `git diff` / `git status` between refinement rounds) as it was.
@@ -26,9 +31,9 @@ export async function diffWorktree(worktreePath: string, baseCommit: string): Pr
     // A linked folder the ignore rules already cover must not be named: git refuses an ignored path even
     // as an exclude. One they do not cover (`node_modules/` does not match the symlink we put there, nor
     // does a negated pattern) must be excluded, or the symlink itself would land in the patch.
-    const linked = readLinked(worktreePath);
-    const ignored = new Set(linked.length ? await ignoredPaths(worktreePath, linked) : []);
-    const excluded = linked.filter((p) => !ignored.has(p));
+    const candidates = [...readLinked(worktreePath), ...(opts.leaveOut ?? [])];
+    const ignored = new Set(candidates.length ? await ignoredPaths(worktreePath, candidates) : []);
+    const excluded = candidates.filter((p) => !ignored.has(p));
     // a repository the agent created with `git init` and no commit would make git refuse the whole patch
     excluded.push(...(await untrackedToLeaveOut(worktreePath, excluded)));
     const pathspec = ['.', ...excluded.map((p) => `:(exclude,literal)${p}`)];
@@ -78,4 +83,11 @@ async function diffKeepingBytes(
 function attributePattern(file: string): string {
   const escaped = '/' + file.replace(/[\\*?[\]]/g, '\\$&');
   return /[\s"#!]/.test(escaped) ? `"${escaped.replace(/["\\]/g, '\\$&')}"` : escaped;
+}
+
+/** Untracked, not ignored files in a worktree, without its linked dependency folders. */
+export async function newFiles(worktreePath: string): Promise<string[]> {
+  const linked = readLinked(worktreePath);
+  const listed = (await gitRaw(worktreePath, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+  return listed.filter((f) => !linked.some((l) => f === l || f.startsWith(`${l}/`)));
 }
