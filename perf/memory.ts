@@ -215,7 +215,7 @@ export async function run(): Promise<object> {
           addOneLessonMs: stats(quiet),
           addAfterAnotherWriterMs: stats(contended),
           recordRunMs: stats(runs),
-          note: 'each save: lock file, reload if another process changed the file, near-duplicate check, sql.js export, temp file + fsync + rename',
+          note: 'each save: lock file, reload if another process changed the file, near-duplicate check, sql.js export, temp file written in full + fsync + read back + rename',
         };
       }
       bank.close();

@@ -1,6 +1,7 @@
 /** How every CLI command reports a failure: one line (or one JSON object) and the contract's exit code. */
 import type { CliIO } from './io';
 import { EngineError, errorMessage, isCancelled, usageError } from '../engine/errors';
+import { boundedInt } from '../engine/env';
 
 export function failure(err: unknown, io: CliIO, json: boolean, help?: string): number {
   let code: string;
@@ -33,7 +34,7 @@ export function failure(err: unknown, io: CliIO, json: boolean, help?: string): 
 /** An integer flag with bounds; a bad value is a usage error naming the flag. */
 export function intFlag(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw usageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  const n = boundedInt(raw, min, max);
+  if (n === null) throw usageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return n;
 }

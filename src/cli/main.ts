@@ -16,7 +16,7 @@ ${MEMORY_USAGE.split('\n\n')[0]}
 ${BENCH_USAGE.split('\n\n')[0]}
 
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, REASONINGBANK_MODEL, REASONINGBANK_EMBEDDING_MODEL.
-Exit codes: 0 resolved, 1 unresolved, 2 bad usage or input, 3 runtime failure, 130 cancelled.`;
+Exit codes: 0 resolved, 1 unresolved, 2 bad usage or input, 3 runtime failure, 4 resolved but --apply failed, 130 cancelled.`;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -51,6 +51,9 @@ function version(): string {
   }
 }
 
+/** How long a cancelled run may take to wind down by itself before its worktrees are removed and it exits. */
+const CANCEL_GRACE_MS = 600;
+
 if (require.main === module) {
   const controller = new AbortController();
   let interrupts = 0;
@@ -59,16 +62,36 @@ if (require.main === module) {
     if (interrupts === 1) {
       process.stderr.write(`\n${name}: cancelling — stopping attempts and removing worktrees (again to force)\n`);
       controller.abort();
+      // whatever a tool or request is doing, the run ends within a second: past this, stop waiting for it
+      setTimeout(forceExit, CANCEL_GRACE_MS).unref();
       return;
     }
-    void disposeAllWorktrees().finally(() => process.exit(130));
+    forceExit();
+  };
+  let printed = false;
+  let forcing = false;
+  const forceExit = () => {
+    if (forcing) return;
+    // from here on only this path writes stdout, so a run that ends meanwhile cannot print a second object
+    forcing = true;
+    void disposeAllWorktrees().finally(() => {
+      // the --json contract holds on this path too: one object on stdout
+      if (!printed && process.argv.includes('--json')) {
+        process.stdout.write(JSON.stringify({ status: 'error', error: { code: 'cancelled', message: 'cancelled; worktrees removed' } }) + '\n');
+      }
+      process.stdout.write('', () => process.exit(130));
+    });
   };
   process.on('SIGINT', () => onSignal('interrupted'));
   process.on('SIGTERM', () => onSignal('terminated'));
   // a closed pipe on stdout (e.g. `| head`) must not crash the run and leave worktrees behind
   process.stdout.on('error', () => {});
   main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
+    stdout: (s) => {
+      if (forcing) return;
+      printed = true;
+      process.stdout.write(s);
+    },
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,

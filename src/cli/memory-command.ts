@@ -147,6 +147,9 @@ async function run(command: Subcommand, args: string[], ctx: Ctx): Promise<numbe
         return 0;
       }
       const out = path.resolve(io.cwd, target);
+      if (sameFile(out, bank.file)) {
+        throw usageError(`${target} is the memory bank itself (${bank.file}); exporting onto it would replace the bank with text. Give another FILE.`);
+      }
       fs.writeFileSync(out, text);
       io.stdout(json ? JSON.stringify({ exported: count, file: out }) + '\n' : `exported ${count} item${count === 1 ? '' : 's'} to ${out}\n`);
       return 0;
@@ -167,6 +170,18 @@ async function run(command: Subcommand, args: string[], ctx: Ctx): Promise<numbe
       );
       return 0;
     }
+  }
+}
+
+/** The same file by path or, when both exist, by identity (a symlink, a hard link, `./` spellings). */
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
 

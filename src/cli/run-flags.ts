@@ -5,6 +5,8 @@ import { type LlmSettings, resolveLlmSettings } from '../engine/llm/openai-model
 import { intFlag } from './errors';
 import type { ScaleMode } from '../engine/types';
 import type { NetworkMode } from '../engine/sandbox/types';
+import { envInt } from '../engine/env';
+import { DEFAULT_MAX_UNTRACKED_BYTES } from '../engine/git/worktree';
 
 export const RUN_FLAG_OPTIONS = {
   k: { type: 'string' },
@@ -26,6 +28,7 @@ export interface RunFlags {
   settings: LlmSettings;
   network: NetworkMode;
   noSandbox: boolean;
+  maxUntrackedBytes: number;
 }
 
 export function parseRunFlags(
@@ -52,5 +55,6 @@ export function parseRunFlags(
   if (network !== 'on' && network !== 'off') throw usageError(`--network must be on or off (got "${network}")`);
   const noSandbox = !!values['no-sandbox'];
   if (noSandbox && values.network !== undefined) throw usageError('--network has no effect with --no-sandbox: unconfined commands reach every network');
-  return { k, mode, maxSteps, settings, network, noSandbox };
+  const maxUntrackedMb = envInt(env, 'REASONINGBANK_MAX_UNTRACKED_MB', DEFAULT_MAX_UNTRACKED_BYTES / 1024 / 1024, 1, 1_000_000);
+  return { k, mode, maxSteps, settings, network, noSandbox, maxUntrackedBytes: maxUntrackedMb * 1024 * 1024 };
 }

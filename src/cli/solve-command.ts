@@ -16,6 +16,9 @@ export const SOLVE_USAGE = `usage: reasoningbank solve --repo DIR (--issue TEXT 
                           [--base-url URL] [--model NAME] [--embedding-model NAME] [--allow-env NAME]...
                           [--network on|off] [--no-sandbox] [--trust-memory] [--json]`;
 
+/** Resolved, but `--apply` could not apply the patch (the user's tree changed meanwhile). */
+const EXIT_NOT_APPLIED = 4;
+
 export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
   let json = argv.includes('--json');
   try {
@@ -52,7 +55,7 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (!task || !task.trim()) throw usageError('no issue text: pass --issue TEXT or --issue-file FILE');
     if (values['no-memory'] && values.memory) throw usageError('--memory and --no-memory contradict each other');
-    const { k, mode, maxSteps, settings, network, noSandbox } = parseRunFlags(values, io.env);
+    const { k, mode, maxSteps, settings, network, noSandbox, maxUntrackedBytes } = parseRunFlags(values, io.env);
     const printer = progressPrinter(io.stderr, !!io.isTTY);
     const model = OpenAIChatModel.create(settings, { onWarn: (m) => printer({ type: 'log', level: 'warn', message: m }) });
 
@@ -65,6 +68,7 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
       k,
       mode,
       maxSteps,
+      maxUntrackedBytes,
       apply: !!values.apply,
       model,
       allowEnv: values['allow-env'] ?? [],
@@ -85,11 +89,16 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
         `\n${result.status}${result.attempts.length > 1 ? ` (attempt ${result.chosen} of ${result.attempts.length})` : ''}: ${result.steps} steps, ${result.tokens.prompt + result.tokens.completion} tokens${tests}\n` +
           `judge: ${result.judge.reason}\n` +
           `memory: ${result.memory.retrieved.length} lesson(s) used, ${result.memory.added.length} added\n` +
-          (result.applied ? 'the patch was applied to the working tree\n' : values.apply ? 'the patch was NOT applied\n' : '') +
+          (result.applied
+            ? 'the patch was applied to the working tree\n'
+            : values.apply
+              ? `the patch was NOT applied${result.applyError ? `: ${result.applyError}` : ''}\n`
+              : '') +
           `run record: ${result.runDir}\n`,
       );
     }
-    return result.status === 'resolved' ? 0 : 1;
+    if (result.status === 'resolved') return result.applyError ? EXIT_NOT_APPLIED : 0;
+    return 1;
   } catch (err) {
     return failure(err, io, json, 'reasoningbank solve --help');
   }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import type { SolveResult } from './types';
+import { redact } from './memory/redact';
 
 export function stateDir(repoTop: string): string {
   const dir = path.join(repoTop, '.reasoningbank');
@@ -28,7 +29,9 @@ export function createRunDir(repoTop: string, runId: string): string {
 }
 
 export function writeRunRecord(runDir: string, result: SolveResult): void {
-  fs.writeFileSync(path.join(runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  // secrets the judge or an error message echoed are redacted; patches stay byte for byte (they are applied)
+  const recorded = JSON.stringify(result, (key, value: unknown) => (typeof value === 'string' && key !== 'patch' ? redact(value) : value), 2);
+  fs.writeFileSync(path.join(runDir, 'result.json'), recorded + '\n');
   fs.writeFileSync(path.join(runDir, 'patch.diff'), result.patch);
   const chosen = path.join(runDir, `attempt-${result.chosen}.trajectory.jsonl`);
   if (fs.existsSync(chosen)) fs.copyFileSync(chosen, path.join(runDir, 'trajectory.jsonl'));

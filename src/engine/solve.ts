@@ -20,7 +20,7 @@ import { pruneStaleWorktrees } from './git/worktree';
 import { type AttemptContext, type AttemptRun, runAttempt } from './attempts/attempt';
 import { runSequential } from './attempts/sequential';
 import { selectBest } from './attempts/select';
-import { MemoryBank, defaultMemoryPath } from './memory';
+import { MemoryBank, defaultMemoryPath, redact } from './memory';
 import { ReasoningBankMemory } from './memory/reasoningbank';
 import { resolveId } from './memory/lesson-index';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
@@ -54,6 +54,8 @@ export interface SolveOptions {
   /** dependency folders symlinked into each worktree */
   linkedFolders?: string[];
   worktreeDir?: string;
+  /** untracked files larger than this are left out of the attempts' snapshot (default 50 MB) */
+  maxUntrackedBytes?: number;
   /** environment variable names commands may see despite the secret filter */
   allowEnv?: string[];
   /** asked before each agent command; absent = allowed (the CLI is headless) */
@@ -119,6 +121,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
       model: opts.model,
       linkedFolders: opts.linkedFolders,
       worktreeDir: opts.worktreeDir,
+      maxUntrackedBytes: opts.maxUntrackedBytes,
       allowEnv: opts.allowEnv,
       approveCommand: opts.approveCommand,
       sandbox,
@@ -132,14 +135,14 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     const added = memory ? await distillLessons(memory, runs, chosen, plan, opts.model, ctx) : [];
     const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added, sandbox);
     if (memory) await recordEvidence(memory, result, plan.task, warn);
-    if (opts.apply) await applyResolved(result, plan.repoTop, runDir, warn);
+    if (opts.apply) await applyResolved(result, plan.repoTop, runDir, warn, signal);
     writeRunRecord(runDir, result);
     events({ type: 'run-end', runId, status: result.status });
     return result;
   } catch (err) {
     const cancelled = signal?.aborted || err instanceof CancelledError;
     events({ type: 'run-end', runId, status: 'error' });
-    fs.writeFileSync(path.join(runDir, 'error.txt'), (cancelled ? 'cancelled' : errorMessage(err)) + '\n');
+    fs.writeFileSync(path.join(runDir, 'error.txt'), (cancelled ? 'cancelled' : redact(errorMessage(err))) + '\n');
     if (cancelled) throw err instanceof CancelledError ? err : new CancelledError();
     throw err;
   } finally {
@@ -298,14 +301,23 @@ async function recordEvidence(memory: LessonMemory, result: SolveResult, task: s
     .catch((err) => warn(`could not record the run's evidence in the memory bank: ${errorMessage(err)}`));
 }
 
-/** --apply: only a resolved, non-empty patch, all or nothing (git/apply.ts). */
-async function applyResolved(result: SolveResult, repoTop: string, runDir: string, warn: (m: string) => void): Promise<void> {
+/**
+ * --apply: only a resolved, non-empty patch, all or nothing (git/apply.ts). A patch that does not apply
+ * leaves the run's work standing: the result carries why (`applyError`; the CLI exits 4).
+ */
+async function applyResolved(result: SolveResult, repoTop: string, runDir: string, warn: (m: string) => void, signal?: AbortSignal): Promise<void> {
   if (result.status !== 'resolved') return warn('not applied: the patch did not resolve the issue (it is saved in the run record)');
   if (!result.patch.trim()) return warn('not applied: the patch is empty');
   const patchFile = path.join(runDir, 'patch.diff');
   fs.writeFileSync(patchFile, result.patch);
-  await applyPatch(repoTop, result.patch, { patchFile });
-  result.applied = true;
+  try {
+    await applyPatch(repoTop, result.patch, { patchFile });
+    result.applied = true;
+  } catch (err) {
+    if (signal?.aborted) throw new CancelledError();
+    result.applyError = errorMessage(err);
+    warn(`not applied: ${result.applyError}`);
+  }
 }
 
 /**

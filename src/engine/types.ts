@@ -62,6 +62,8 @@ export interface SolveResult {
   tokens: TokenUsage;
   patch: string;
   applied: boolean;
+  /** set when --apply was asked for a resolved run and the patch did not apply (exit 4) */
+  applyError?: string;
   tests: ResultTests | null;
   judge: { success: boolean; reason: string };
   /**

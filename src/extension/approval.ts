@@ -26,6 +26,20 @@ export function approvalDetail(command: string, testCommand: string | undefined)
   return lines.join('\n');
 }
 
+/** Without a sandbox the test runs are asked about too: they run unconfined, after an attempt code the agent wrote. */
+function testRunDetail(p: ApprovalParams): string {
+  return [
+    p.command,
+    '',
+    'No OS sandbox could start on this machine, so the tests would run with your permissions, files and network.',
+    p.purpose === 'tests-after'
+      ? 'They judge the attempt, and they run code the agent wrote (it may have changed the tests or the test script).'
+      : 'This is the baseline run, before the agent changes anything.',
+    '',
+    'Deny: the tests do not run and the LLM judge decides instead.',
+  ].join('\n');
+}
+
 export async function askApproval(
   p: ApprovalParams,
   token: vscode.CancellationToken,
@@ -35,8 +49,10 @@ export async function askApproval(
   const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
   const choice = await Promise.race([
     vscode.window.showWarningMessage<vscode.MessageItem>(
-      `ReasoningBank: the agent wants to run a command${p.attempt > 0 ? ` (attempt #${p.attempt + 1})` : ''}`,
-      { modal: true, detail: approvalDetail(p.command, testCommand) },
+      p.purpose
+        ? `ReasoningBank: run the tests unconfined${p.attempt > 0 ? ` (attempt #${p.attempt + 1})` : ''}?`
+        : `ReasoningBank: the agent wants to run a command${p.attempt > 0 ? ` (attempt #${p.attempt + 1})` : ''}`,
+      { modal: true, detail: p.purpose ? testRunDetail(p) : approvalDetail(p.command, testCommand) },
       { title: ALLOW_ONCE },
       { title: ALLOW_ALWAYS },
       { title: DENY, isCloseAffordance: true },

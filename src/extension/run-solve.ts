@@ -9,7 +9,7 @@ import { solveErrorOf, type SolveOutcome, type SolveParams } from '../server/pro
 import { isProgrammaticArg, type Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
-import { llmConfig, memoryFileFor, readSettings, worktreeDirFor, type Settings } from './settings';
+import { llmConfig, memoryFileFor, readSettings, settingsProblems, worktreeDirFor, type Settings } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
 import type { SolveArgs } from '../server/solve-args';
@@ -78,6 +78,15 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   assertTrusted(k > 1 ? 'Scale ×k' : 'Solve with memory');
   const folder = requireFolder();
   const settings = readSettings(folder.uri);
+  const problems = settingsProblems(settings);
+  if (problems.length) {
+    const message = `settings error: ${problems.join('; ')}`;
+    if (interactive) {
+      const pick = await vscode.window.showErrorMessage(`ReasoningBank: ${message}`, 'Open settings');
+      if (pick === 'Open settings') void vscode.commands.executeCommand('reasoningBank.openSettings');
+    }
+    return { status: 'error', error: { code: 'usage', message } };
+  }
   const missing = await checkEndpoint(s, settings, interactive);
   if (missing) return { status: 'error', error: { code: 'usage', message: missing } };
   const ticket = crypto.randomUUID();
@@ -173,7 +182,7 @@ async function announce(s: Services, result: SolveOutcome): Promise<void> {
   const buttons = hasPatch ? ['Review diff', 'Apply', 'Discard'] : ['Show run'];
   const text =
     result.status === 'resolved'
-      ? `ReasoningBank: resolved in ${result.steps} steps (${result.judge.reason}).${lessons}`
+      ? `ReasoningBank: resolved in ${result.steps} steps (${result.judge.reason}).${result.applyError ? ` It was not applied: ${result.applyError}` : ''}${lessons}`
       : `ReasoningBank: not resolved (${result.judge.reason}).${lessons}`;
   const pick = await (result.status === 'resolved' ? vscode.window.showInformationMessage(text, ...buttons) : vscode.window.showWarningMessage(text, ...buttons));
   if (pick === 'Review diff') void vscode.commands.executeCommand('reasoningBank.reviewDiff');

@@ -43,6 +43,24 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
+/** The numeric settings and their accepted ranges (the same as package.json declares). */
+const NUMERIC: { key: 'maxSteps' | 'k' | 'concurrency'; min: number; max: number }[] = [
+  { key: 'maxSteps', min: 1, max: 500 },
+  { key: 'k', min: 2, max: 8 },
+  { key: 'concurrency', min: 0, max: 32 },
+];
+
+/**
+ * What is wrong with the numeric settings, one message per setting naming it and its range. VS Code only
+ * warns in the settings editor; a hand-edited settings.json can still hold 0, -3, 2.5 or "ten".
+ */
+export function settingsProblems(settings: Settings): string[] {
+  return NUMERIC.filter(({ key, min, max }) => {
+    const v: unknown = settings[key];
+    return typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max;
+  }).map(({ key, min, max }) => `${SECTION}.${key} must be a whole number from ${min} to ${max} (it is ${JSON.stringify(settings[key])})`);
+}
+
 /** `memoryPath` is relative to the workspace folder unless absolute; `~` means the home folder. */
 export function memoryFileFor(folder: vscode.WorkspaceFolder, settings = readSettings(folder.uri)): string {
   let p = settings.memoryPath.trim() || '.reasoningbank/memory.sqlite';

@@ -8,6 +8,7 @@
  * cancelling a request sends `$/cancelRequest`, which the server turns into an AbortSignal.
  */
 import type { EngineEvent } from '../engine/events';
+import type { CommandPurpose } from '../engine/agent/types';
 import type { LogLevel, ScaleMode, SolveResult } from '../engine/types';
 import type { AssistantReply, ChatMessage, ToolSpec } from '../engine/llm/model';
 import type { LessonDraft, MemoryItem, Outcome } from '../engine/memory/types';
@@ -106,6 +107,8 @@ export interface ApprovalParams {
   ticket: string;
   command: string;
   attempt: number;
+  /** absent: the agent's own command; tests-*: the unsandboxed test run that judges an attempt */
+  purpose?: CommandPurpose;
 }
 
 export interface ApprovalResult {

@@ -161,6 +161,38 @@ describe('agent tools', () => {
     });
   });
 
+  describe('files that are not UTF-8', () => {
+    it('are read as Latin-1 with a note, and an edit changes only the bytes it replaces', async () => {
+      const dir = repo({});
+      const bytes = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6f, 0x6c, 0x64, 0x0a, 0x80, 0xff, 0x0a]);
+      fs.writeFileSync(path.join(dir, 'a.txt'), bytes);
+      const ws = workspace(dir);
+      const read = await call(ws, 'read_file', { path: 'a.txt' });
+      assert.match(read.output, /^\(a\.txt is not valid UTF-8: shown byte for byte as Latin-1; .*\)\n1\tcaf\u00e9\n2\told\n3\t\u0080\u00ff$/);
+      const edit = await call(ws, 'edit_file', { path: 'a.txt', old_text: 'old', new_text: 'new \u00e9' });
+      assert.equal(edit.isError, false, edit.output);
+      assert.deepEqual([...fs.readFileSync(path.join(dir, 'a.txt'))], [0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6e, 0x65, 0x77, 0x20, 0xe9, 0x0a, 0x80, 0xff, 0x0a]);
+      const wide = await call(ws, 'edit_file', { path: 'a.txt', old_text: 'new', new_text: 'new \u2713' });
+      assert.match(wide.output, /^Error: a\.txt is not UTF-8 .* cannot be written into it; nothing was written/);
+      assert.equal(fs.readFileSync(path.join(dir, 'a.txt')).length, 14);
+    });
+
+    it('a UTF-8 file with a BOM and CRLF keeps every byte outside the edit', async () => {
+      const dir = repo({});
+      const text = '\ufeffé line\r\nold\r\nz\r\n';
+      fs.writeFileSync(path.join(dir, 'b.txt'), text, 'utf8');
+      await call(workspace(dir), 'edit_file', { path: 'b.txt', old_text: 'old', new_text: 'new' });
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'b.txt')), Buffer.from(text.replace('old', 'new'), 'utf8'));
+    });
+
+    it('skips the closest-region search on a file over the cap and says so', async () => {
+      const dir = repo({});
+      fs.writeFileSync(path.join(dir, 'big.txt'), 'line of text\n'.repeat(500_000));
+      const r = await call(workspace(dir), 'edit_file', { path: 'big.txt', old_text: 'no such line', new_text: 'x' });
+      assert.match(r.output, /not found in big\.txt; nothing was written\. \(big\.txt is 6 MB: too big to look for the closest region/);
+    });
+  });
+
   describe('search', () => {
     it('finds regex matches with path:line, honours path, glob and .gitignore', async () => {
       const dir = repo({
@@ -189,7 +221,37 @@ describe('agent tools', () => {
     it('searches an invalid regex as plain text and says so', async () => {
       const dir = repo({ 'a.js': 'call(x\n' });
       const r = await call(workspace(dir), 'search', { pattern: 'call(' });
-      assert.match(r.output, /not a valid regex.*searched as plain text\)\na\.js:1: call\(x$/);
+      assert.match(r.output, /not a regex this search supports.*searched as plain text\)\na\.js:1: call\(x$/);
+      const look = await call(workspace(dir), 'search', { pattern: 'call(?=x)' });
+      assert.match(look.output, /unsupported Perl syntax.*searched as plain text\)\nNo matches/);
+    });
+
+    it('runs a catastrophic regex in linear time: (a+)+$ over a long line of a\'s answers', async () => {
+      // with a backtracking engine this never returns (the mocha timeout would fail the test)
+      const dir = repo({ 'long.txt': 'a'.repeat(200_000) + 'b\n', 'short.txt': 'aaa\n' });
+      const r = await call(workspace(dir), 'search', { pattern: '(a+)+$' });
+      assert.equal(r.output, 'short.txt:1: aaa');
+      const nested = await call(workspace(dir), 'search', { pattern: '^(a|aa|a?)*c' });
+      assert.match(nested.output, /^No matches/);
+    });
+
+    it('names the files it skipped for size, also when nothing matched', async () => {
+      const dir = repo({ 'small.js': 'needle\n' });
+      fs.writeFileSync(path.join(dir, 'huge.log'), 'x'.repeat(3 * 1024 * 1024));
+      const r = await call(workspace(dir), 'search', { pattern: 'nothing' });
+      assert.match(r.output, /^No matches for \/nothing\/ in \. \(1 files searched\)\.\n\[not searched, over 2 MB: huge\.log;/);
+      const hit = await call(workspace(dir), 'search', { pattern: 'needle' });
+      assert.match(hit.output, /^small\.js:1: needle\n\[not searched, over 2 MB: huge\.log;/);
+    });
+
+    it('stops between files when the run is cancelled', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 400; i++) files[`f${i}.txt`] = 'x'.repeat(200_000) + '\n';
+      const dir = repo(files);
+      const ctl = new AbortController();
+      ctl.abort();
+      const r = await call(workspace(dir, { signal: ctl.signal }), 'search', { pattern: '(x+)+y' }).catch((e: Error) => ({ output: e.name, isError: true }));
+      assert.match(r.output, /Cancelled|cancelled/);
     });
   });
 

@@ -129,4 +129,34 @@ describe('applying a patch to the user\'s working tree', function () {
     const msg = 'git apply failed in /r: error: patch failed: src/a b.js:12\nerror: src/a b.js: patch does not apply\nerror: new.txt: already exists in working directory';
     assert.deepEqual(failedFiles(msg), ['src/a b.js', 'new.txt']);
   });
+
+  it('sees a same-size edit made in the same second as the commit: a conflict, never an overwrite', async () => {
+    // git's stat cache compares whole seconds: an edit of the same size within the second of the commit
+    // looks unchanged unless the file is hashed afresh. Retried until the edit lands in that second.
+    for (let tries = 0; tries < 20; tries++) {
+      const name = `racy-${tries}.txt`;
+      const file = path.join(repo, name);
+      // start right after a second begins, so commit, snapshot and edit fit in it
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+      fs.writeFileSync(file, 'bye\n');
+      git(repo, 'add', name);
+      git(repo, 'commit', '-q', '-m', name);
+      const wt = await createWorktree({ repo, runId: 'racy', index: tries, worktreeDir: path.join(root, 'wt') });
+      fs.writeFileSync(file, 'BYE\n'); // the user's edit while the agent works
+      const seconds = [fs.statSync(path.join(repo, '.git', 'index')).mtimeMs, fs.statSync(file).ctimeMs].map((ms) => Math.floor(ms / 1000));
+      if (seconds[0] !== seconds[1]) {
+        await wt.dispose();
+        continue;
+      }
+      fs.writeFileSync(path.join(wt.path, name), 'bye!\n');
+      const patch = await diffWorktree(wt, wt.baseCommit);
+      await wt.dispose();
+      // the apply comes seconds later (tests, judge), so a fresh copy of the index is not "racy" any more
+      await new Promise((r) => setTimeout(r, 1100));
+      await assert.rejects(applyPatch(repo, patch, { patchFile: path.join(root, 'patch.diff') }), /conflicts in racy-\d+\.txt/);
+      assert.equal(fs.readFileSync(file, 'utf8'), 'BYE\n');
+      return;
+    }
+    assert.fail('could not fit commit, snapshot and edit into one second in 20 tries');
+  });
 });

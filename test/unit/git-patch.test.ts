@@ -87,3 +87,51 @@ describe('git patch of a worktree', function () {
     assert.match(patch, /^\+module\.exports = \(a, b\) => a \+ b;$/m);
   });
 });
+
+describe('git patch with linked folders under any ignore rules', function () {
+  this.timeout(120000);
+  const variants = [
+    '',
+    'node_modules',
+    '/node_modules',
+    'node_modules/',
+    '/node_modules/',
+    '**/node_modules',
+    '**/node_modules/',
+    'node_modules/*',
+    'node_modules\n!node_modules',
+    '*\n!*.js\n!.gitignore\n!*/',
+    '.venv\nnode_modules',
+  ];
+  for (const rules of variants) {
+    it(`leaves the linked folders out and keeps the edit with .gitignore ${JSON.stringify(rules)}`, async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-patch-ignore-'));
+      try {
+        const repo = path.join(root, 'repo');
+        fs.mkdirSync(path.join(repo, 'web'), { recursive: true });
+        git(repo, 'init', '-q');
+        fs.writeFileSync(path.join(repo, '.gitignore'), rules.replace(/\\n/g, '\n') + '\n');
+        fs.writeFileSync(path.join(repo, 'a.js'), 'module.exports = 1;\n');
+        fs.writeFileSync(path.join(repo, 'web', 'b.js'), 'module.exports = 2;\n');
+        git(repo, 'add', '-A');
+        execFileSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=dev', 'commit', '-q', '-m', 'init'], { cwd: repo });
+        for (const dep of ['node_modules/dep', 'web/node_modules/dep', '.venv/lib']) {
+          fs.mkdirSync(path.join(repo, dep), { recursive: true });
+          fs.writeFileSync(path.join(repo, dep, 'index.js'), '1;\n');
+        }
+        const wt = await createWorktree({ repo, runId: 'ignore', index: 0, worktreeDir: path.join(root, 'wt') });
+        try {
+          assert.deepEqual([...wt.linked].sort(), ['.venv', 'node_modules', 'web/node_modules']);
+          fs.writeFileSync(path.join(wt.path, 'a.js'), 'module.exports = 3;\n');
+          const patch = await diffWorktree(wt, wt.baseCommit);
+          assert.match(patch, /^\+module\.exports = 3;$/m);
+          assert.ok(!/node_modules|\.venv/.test(patch), patch);
+        } finally {
+          await wt.dispose();
+        }
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+});

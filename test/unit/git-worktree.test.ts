@@ -243,3 +243,38 @@ describe('worktree', function () {
     );
   });
 });
+
+describe('worktree snapshot of an edit made in the second of the last commit', function () {
+  this.timeout(60000);
+  it('holds the edit, not the committed text (git\'s stat cache compares whole seconds)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-racy-'));
+    try {
+      const repo = path.join(root, 'repo');
+      fs.mkdirSync(repo);
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      for (let tries = 0; tries < 20; tries++) {
+        const name = `f${tries}.txt`;
+        const file = path.join(repo, name);
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+        fs.writeFileSync(file, 'old\n');
+        execFileSync('git', ['add', name], { cwd: repo });
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', name], { cwd: repo });
+        fs.writeFileSync(file, 'new\n'); // same size, same second
+        const seconds = [fs.statSync(path.join(repo, '.git', 'index')).mtimeMs, fs.statSync(file).ctimeMs].map((ms) => Math.floor(ms / 1000));
+        if (seconds[0] !== seconds[1]) continue;
+        // the run starts a moment later: a copy of the index stamped "now" would no longer look racy
+        await new Promise((r) => setTimeout(r, 1100));
+        const wt = await createWorktree({ repo, runId: 'racy', index: tries, worktreeDir: path.join(root, 'wt') });
+        try {
+          assert.equal(fs.readFileSync(path.join(wt.path, name), 'utf8'), 'new\n');
+        } finally {
+          await wt.dispose();
+        }
+        return;
+      }
+      assert.fail('could not fit commit and edit into one second in 20 tries');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -12,6 +12,7 @@ import type { EventSink } from '../events';
 import type { AssistantReply, ChatMessage, ChatModel, ToolCall } from '../llm/model';
 import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
+import { redact } from '../memory/redact';
 import { executeTool, TOOL_SPECS, type ToolOutcome } from './tools';
 import { lessonsBlock, recalledBlock } from './lesson-data';
 import type { AgentOutcome, RecallTool, StopReason, TrajectoryStep } from './types';
@@ -211,7 +212,7 @@ class Agent {
     if (!file || this.saveFailed) return;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+      fs.appendFileSync(file, `${JSON.stringify(recordForDisk(record))}\n`);
     } catch (err) {
       this.saveFailed = true; // a full disk must not end the attempt; say so once
       this.opts.events?.({ type: 'log', level: 'warn', message: `cannot write the trajectory to ${file}: ${errorMessage(err)}`, runId: this.opts.runId });
@@ -240,4 +241,19 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A step as the run record keeps it: secrets redacted (a read .env file, a token in a command) and each
+ * tool argument and observation cut to a size that keeps the record readable; the model saw the whole.
+ */
+export const MAX_RECORDED_CHARS = 20_000;
+
+function recordForDisk(step: TrajectoryStep): TrajectoryStep {
+  const keep = (text: string) => redact(truncateMiddle(text, MAX_RECORDED_CHARS));
+  return {
+    ...step,
+    thought: step.thought === null ? null : keep(step.thought),
+    actions: step.actions.map((a) => ({ ...a, args: keep(a.args), output: keep(a.output) })),
+  };
 }

@@ -36,7 +36,7 @@ export const TOOL_SPECS: ToolSpec[] = [
   ),
   tool(
     'search',
-    'Search file contents with a JavaScript regex (respects .gitignore). Returns path:line: text.',
+    'Search file contents with a regular expression (RE2 syntax: no lookaround or backreferences; respects .gitignore). Returns path:line: text.',
     { pattern: { type: 'string' }, path: { type: 'string', description: 'file or folder' }, glob: { type: 'string', description: 'file filter, e.g. *.ts' } },
     ['pattern'],
   ),

@@ -34,4 +34,6 @@ export interface AgentOutcome {
 }
 
 /** Asked before every run_command (VS Code's "ask" approval); the CLI allows everything. */
-export type CommandApprover = (request: { command: string; attempt: number }) => Promise<{ allowed: boolean; reason?: string }>;
+/** What a command to approve is for: the agent's own, or the test run that judges it (asked only without a sandbox). */
+export type CommandPurpose = 'agent' | 'tests-baseline' | 'tests-after';
+export type CommandApprover = (request: { command: string; attempt: number; purpose?: CommandPurpose }) => Promise<{ allowed: boolean; reason?: string }>;

@@ -3,6 +3,7 @@
  * patch, the tests, the judge. The worktree is removed whatever happens. Sequential refinement reuses
  * the same pieces round by round (see sequential.ts).
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
@@ -14,7 +15,7 @@ import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { createWorktree, type Worktree } from '../git/worktree';
-import { diffWorktree } from '../git/patch';
+import { diffWorktree, newFiles } from '../git/patch';
 import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
@@ -36,6 +37,7 @@ export interface AttemptContext {
   model: ChatModel;
   linkedFolders?: string[];
   worktreeDir?: string;
+  maxUntrackedBytes?: number;
   allowEnv?: string[];
   approveCommand?: CommandApprover;
   /** confines run_command and the test command (they run code the agent wrote) */
@@ -80,8 +82,17 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     index,
     worktreeDir: ctx.worktreeDir,
     linkedFolders: ctx.linkedFolders,
+    maxUntrackedBytes: ctx.maxUntrackedBytes,
   });
   ctx.events({ type: 'attempt-start', runId: ctx.runId, attempt: index, worktree: worktree.path });
+  if (worktree.leftOut.length) {
+    ctx.events({
+      type: 'log',
+      level: 'warn',
+      runId: ctx.runId,
+      message: `attempt ${index}: left out of the worktree (untracked files over the size cap, or git repositories without a commit): ${worktree.leftOut.join(', ')}`,
+    });
+  }
   const workspace = new Workspace({
     root: worktree.path,
     env: commandEnv(ctx, worktree, index),
@@ -121,16 +132,84 @@ function confinedTo(ctx: AttemptContext, worktree: Worktree) {
 }
 
 export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
+  return testsAt(ctx, open.worktree, open.index, phase, ctx.portBase + open.index);
+}
+
+async function testsAt(ctx: AttemptContext, worktree: Worktree, attempt: number, phase: 'baseline' | 'after', port: number): Promise<TestResult | null> {
   if (!ctx.testCommand) return null;
+  if (!(await testsMayRun(ctx, attempt, phase))) return null;
   const result = await runTests({
     command: ctx.testCommand,
-    cwd: open.worktree.path,
-    env: commandEnv(ctx, open.worktree, open.index),
-    sandbox: confinedTo(ctx, open.worktree),
+    cwd: worktree.path,
+    env: commandEnv(ctx, worktree, port - ctx.portBase),
+    sandbox: confinedTo(ctx, worktree),
     signal: ctx.signal,
   });
-  ctx.events({ type: 'tests', runId: ctx.runId, attempt: open.index, phase, result });
+  ctx.events({ type: 'tests', runId: ctx.runId, attempt, phase, result });
   return result;
+}
+
+/**
+ * Without an OS sandbox the tests run unconfined, and after an attempt they run code the agent wrote (it can
+ * rewrite the test script with a file tool, which asks nobody): where someone can be asked (VS Code), they
+ * are asked first; declined, the tests do not run and the LLM judge decides. With a sandbox, or headless
+ * with --no-sandbox (the user chose it), they just run.
+ */
+async function testsMayRun(ctx: AttemptContext, attempt: number, phase: 'baseline' | 'after'): Promise<boolean> {
+  if (ctx.sandbox.kind !== 'none' || !ctx.approveCommand || !ctx.testCommand) return true;
+  const answer = await ctx.approveCommand({ command: ctx.testCommand, attempt, purpose: phase === 'after' ? 'tests-after' : 'tests-baseline' });
+  if (answer.allowed) return true;
+  ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the ${phase} test run was declined; the LLM judge decides` });
+  return false;
+}
+
+/** The tests before any change, and the files that run left behind (reports, snapshots, caches). */
+export interface Baseline {
+  tests: TestResult | null;
+  artifacts: string[];
+}
+
+const baselines = new WeakMap<AttemptContext, Promise<Baseline>>();
+
+/**
+ * The baseline test run, once per run (the first attempt to ask starts it): in a throwaway worktree of its
+ * own, while the agent starts, so nothing it writes can reach a patch. What it left behind is left out of
+ * every attempt's patch too — the same files appear when the agent runs the tests itself. A baseline that
+ * cannot run is a warning, not a failed attempt. Never rejects except on cancel.
+ */
+export function runBaseline(ctx: AttemptContext, attempt: number): Promise<Baseline> {
+  let run = baselines.get(ctx);
+  if (!run) {
+    run = baselineNow(ctx, attempt);
+    // awaited by every attempt on every path; this keeps an early failure from leaving it unhandled
+    run.catch(() => {});
+    baselines.set(ctx, run);
+  }
+  return run;
+}
+
+async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseline> {
+  if (!ctx.testCommand) return { tests: null, artifacts: [] };
+  let worktree: Worktree | undefined;
+  try {
+    worktree = await createWorktree({
+      repo: ctx.repo,
+      runId: ctx.runId,
+      index: `${attempt}-baseline`,
+      worktreeDir: ctx.worktreeDir,
+      linkedFolders: ctx.linkedFolders,
+      maxUntrackedBytes: ctx.maxUntrackedBytes,
+    });
+    // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
+    const tests = await testsAt(ctx, worktree, attempt, 'baseline', ctx.portBase + 9);
+    return { tests, artifacts: await newFiles(worktree) };
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
+    return { tests: null, artifacts: [] };
+  } finally {
+    await worktree?.dispose();
+  }
 }
 
 /** The agent at work in an opened attempt; `more` continues a conversation (sequential refinement). */
@@ -165,9 +244,10 @@ export async function judgeAttempt(
   open: OpenAttempt,
   outcome: AgentOutcome,
   baseline: TestResult | null,
+  artifacts: string[] = [],
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
-  const patch = await diffWorktree(open.worktree, open.worktree.baseCommit);
+  const patch = await diffWorktree(open.worktree, open.worktree.baseCommit, { leaveOut: artifacts });
   const after = await runTestsIn(ctx, open, 'after');
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;
@@ -192,18 +272,44 @@ export async function judgeAttempt(
 /** A single agent run in its own worktree (single and parallel mode). */
 export async function runAttempt(ctx: AttemptContext, index: number, opts: { baseline?: boolean } = {}): Promise<AttemptRun> {
   let open: OpenAttempt | undefined;
+  let outcome: AgentOutcome | undefined;
+  const baselineRun = runBaseline(ctx, index);
   try {
     open = await openAttempt(ctx, index);
-    const baseline = opts.baseline ? await runTestsIn(ctx, open, 'baseline') : null;
-    const outcome = await agentIn(ctx, open);
+    outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
-    const judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const { tests, artifacts } = await baselineRun;
+    // the baseline's result belongs to one attempt's record (the others' would repeat it)
+    const baseline = opts.baseline ? tests : null;
+    const judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
-    return failedRun(ctx, index, err, open);
+    return failedRun(ctx, index, err, open, open && (await partialWork(ctx.runDir, open, outcome?.trajectory ?? [])));
   } finally {
     await open?.worktree.dispose();
+    await baselineRun.catch(() => null);
   }
+}
+
+export interface PartialWork {
+  steps: number;
+  trajectory: TrajectoryStep[];
+  patch: string;
+}
+
+/**
+ * What a failed attempt got done: its steps and whatever its worktree holds, so the work is not lost.
+ * The patch is also saved beside the trajectory in the run folder.
+ */
+export async function partialWork(runDir: string, open: Pick<OpenAttempt, 'index' | 'worktree'>, trajectory: TrajectoryStep[]): Promise<PartialWork> {
+  let patch = '';
+  try {
+    patch = await diffWorktree(open.worktree, open.worktree.baseCommit);
+    if (patch.trim()) fs.writeFileSync(path.join(runDir, `attempt-${open.index}.partial.diff`), patch);
+  } catch {
+    // the patch itself may be what failed; the trajectory file still holds every step
+  }
+  return { steps: trajectory.length, trajectory, patch };
 }
 
 /** The record of an attempt that ran to a verdict; an agent that errored before changing anything is an error. */
@@ -239,14 +345,24 @@ export function finishedRun(
   };
 }
 
-/** One crashing attempt is recorded as failed and the others go on; a cancel propagates. */
-export function failedRun(ctx: AttemptContext, index: number, err: unknown, open?: OpenAttempt): AttemptRun {
+/** One crashing attempt is recorded as failed, with what it got done, and the others go on; a cancel propagates. */
+export function failedRun(ctx: AttemptContext, index: number, err: unknown, open?: OpenAttempt, partial?: PartialWork): AttemptRun {
   if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
-  const message = errorMessage(err);
+  const steps = partial?.steps ?? 0;
+  const patch = partial?.patch ?? '';
+  const saved = patch.trim() ? `; its partial patch is saved at ${path.join(ctx.runDir, `attempt-${index}.partial.diff`)}` : '';
+  const message = `${errorMessage(err)} (after ${steps} step${steps === 1 ? '' : 's'}${saved})`;
   ctx.events({ type: 'log', level: 'error', runId: ctx.runId, message: `attempt ${index} failed: ${message}` });
-  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps: 0, patch: '' });
+  ctx.events({ type: 'attempt-end', runId: ctx.runId, attempt: index, status: 'error', steps, patch });
   return {
-    material: { index, verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' }, steps: 0, patch: '', trajectory: '', tests: null },
+    material: {
+      index,
+      verdict: { success: false, reason: `attempt failed: ${message}`, decidedBy: 'none' },
+      steps,
+      patch,
+      trajectory: summarizeTrajectory(partial?.trajectory ?? [], 8000),
+      tests: null,
+    },
     status: 'error',
     tokens: open?.model.usage ?? { prompt: 0, completion: 0 },
     baseline: null,

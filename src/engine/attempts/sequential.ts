@@ -5,25 +5,28 @@
  * become lessons.
  */
 import type { AttemptMaterial } from '../lesson-memory';
+import type { TrajectoryStep } from '../agent/types';
 import { renderPrompt } from '../prompts';
 import { CancelledError } from '../errors';
 import { truncateMiddle } from '../text';
-import { type AttemptContext, type AttemptRun, type OpenAttempt, agentIn, failedRun, finishedRun, judgeAttempt, openAttempt, runTestsIn } from './attempt';
+import { type AttemptContext, type AttemptRun, type OpenAttempt, agentIn, failedRun, finishedRun, judgeAttempt, openAttempt, partialWork, runBaseline } from './attempt';
 import { testsLine } from './attempt-text';
 
 export async function runSequential(ctx: AttemptContext, rounds: number): Promise<AttemptRun> {
   let open: OpenAttempt | undefined;
+  const steps: TrajectoryStep[] = [];
+  const baselineRun = runBaseline(ctx, 0);
   try {
     open = await openAttempt(ctx, 0);
-    const baseline = await runTestsIn(ctx, open, 'baseline');
     let outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
-    let judged = await judgeAttempt(ctx, open, outcome, baseline);
+    const { tests: baseline, artifacts } = await baselineRun;
+    let judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
     const history: NonNullable<AttemptMaterial['rounds']> = [
       { round: 0, patch: judged.patch, tests: judged.after, summary: outcome.summary },
     ];
     let totalSteps = outcome.steps;
-    const steps = [...outcome.trajectory];
+    steps.push(...outcome.trajectory);
     for (let round = 1; round <= rounds; round++) {
       if (outcome.reason === 'error') break;
       const budget = ctx.maxSteps - totalSteps;
@@ -37,17 +40,18 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
         messages: [...outcome.messages, { role: 'user', content: renderPrompt('refine', { tests }) }],
         startStep: totalSteps,
       });
-      if (outcome.reason === 'cancelled') throw new CancelledError();
       totalSteps += outcome.steps;
       steps.push(...outcome.trajectory);
-      judged = await judgeAttempt(ctx, open, outcome, baseline);
+      if (outcome.reason === 'cancelled') throw new CancelledError();
+      judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
       history.push({ round, patch: judged.patch, tests: judged.after, summary: outcome.summary });
       if (judged.verdict.success && /^\s*CONFIRMED\b/i.test(outcome.summary)) break;
     }
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: totalSteps, trajectory: steps, rounds: history });
   } catch (err) {
-    return failedRun(ctx, 0, err, open);
+    return failedRun(ctx, 0, err, open, open && (await partialWork(ctx.runDir, open, steps)));
   } finally {
     await open?.worktree.dispose();
+    await baselineRun.catch(() => null);
   }
 }

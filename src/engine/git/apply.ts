@@ -15,6 +15,7 @@ import * as path from 'path';
 import { EngineError, errorMessage } from '../errors';
 import { fnv1a } from '../text';
 import { gitRaw } from './git';
+import { copyIndex } from './snapshot';
 
 export interface ApplyOptions {
   /** where the patch is saved (named in error messages); written there if missing. Default: a temp file. */
@@ -50,13 +51,21 @@ export async function applyPatch(repo: string, patch: string, opts: ApplyOptions
   const scratch = path.join(os.tmpdir(), `reasoningbank-apply-${process.pid}-${Date.now()}.index`);
   const env = { GIT_INDEX_FILE: scratch };
   try {
-    try {
-      fs.copyFileSync(path.join(gitDir!, 'index'), scratch);
-    } catch {
-      // no index: update-index below builds what the merge needs
-    }
-    // the scratch index holds the working-tree versions of the touched files: those are "ours" in the merge
-    await gitRaw(top, ['update-index', '--add', '--remove', '--', ...paths], { env });
+    // no index: update-index below builds what the merge needs
+    copyIndex(path.join(gitDir!, 'index'), scratch);
+    // the scratch index holds the working-tree versions of the touched files: those are "ours" in the merge.
+    // Their entries are dropped first so the files are hashed afresh: the copied stat cache would take a
+    // same-size edit made in the same second as clean and merge against the old text, then overwrite the edit.
+    await gitRaw(top, ['update-index', '--force-remove', '--', ...paths], { env });
+    const onDisk = paths.filter((p) => {
+      try {
+        fs.lstatSync(path.join(top, p));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (onDisk.length) await gitRaw(top, ['update-index', '--add', '--', ...onDisk], { env });
     let mergeError: string | null = null;
     try {
       await gitRaw(top, [...apply, '--3way', '--cached', patchFile], { env });

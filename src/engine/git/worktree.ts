@@ -32,6 +32,8 @@ export interface Worktree extends WorktreeGit {
   repo: string;
   /** dependency folders symlinked in, relative to the worktree */
   linked: string[];
+  /** untracked files over the size cap and untracked repositories without a commit, left out of the snapshot */
+  leftOut: string[];
   /** removes the worktree and its admin entry; idempotent, never throws */
   dispose(): Promise<void>;
 }
@@ -39,11 +41,14 @@ export interface Worktree extends WorktreeGit {
 export interface CreateWorktreeOptions {
   repo: string;
   runId: string;
-  index: number;
+  /** the attempt number, or a name for a helper worktree (e.g. "0-baseline") */
+  index: number | string;
   /** default: <tmpdir>/reasoningbank-<uid>/<hash of the repository path> */
   worktreeDir?: string;
   /** default ['node_modules', '.venv'] */
   linkedFolders?: string[];
+  /** default DEFAULT_MAX_UNTRACKED_BYTES */
+  maxUntrackedBytes?: number;
 }
 
 interface OwnerMarker {
@@ -55,6 +60,8 @@ interface OwnerMarker {
 }
 
 export const DEFAULT_LINKED_FOLDERS = ['node_modules', '.venv'];
+/** A 500 MB untracked file would be hashed into the user's object store and copied into every worktree. */
+export const DEFAULT_MAX_UNTRACKED_BYTES = 50 * 1024 * 1024;
 
 export function defaultWorktreeDir(repoTop: string): string {
   return path.join(privateRoot(), fnv1a(repoTop));
@@ -101,6 +108,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
     baseCommit: head,
     repo: top,
     linked: [],
+    leftOut: [],
     dispose: () => (disposing ??= remove().finally(() => live.delete(wtPath))),
   };
   // registered before anything exists on disk, so a Ctrl-C during creation still cleans up
@@ -108,15 +116,18 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
 
   try {
     const candidates = linkCandidates(top, opts.linkedFolders ?? DEFAULT_LINKED_FOLDERS);
-    worktree.baseCommit = await snapshotWorkingState({
+    const snapshot = await snapshotWorkingState({
       top,
       gitDir,
       head,
       headTree,
       exclude: candidates,
+      maxUntrackedBytes: opts.maxUntrackedBytes ?? DEFAULT_MAX_UNTRACKED_BYTES,
       scratchIndex: `${wtPath}.index`,
       message: `reasoningbank: working state for run ${opts.runId}`,
     });
+    worktree.baseCommit = snapshot.commit;
+    worktree.leftOut = snapshot.leftOut;
     const base = worktree.baseCommit;
     // Registering is serialized per repository: a concurrent `git worktree add` reads every admin entry
     // and fails on one another add is still writing ("failed to read .git/worktrees/<name>/commondir").

@@ -10,9 +10,18 @@ import type { AssistantReply, ChatModel, CompleteRequest, StructuredRequest, Too
 import { UsageMeter } from './model';
 import { RequestLimiter, backoffDelay, parseRetryAfter, sleep } from './limiter';
 import { askValidated, toStrictJsonSchema } from './structured';
+import { envInt } from '../env';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
+/**
+ * A request that has not been answered in 3 minutes is given one more try; if that also times out the
+ * endpoint is taken as unresponsive and every later request of the run fails at once. So a server that
+ * accepts connections and never answers ends a run in about 6 minutes (agent, judge and distillation
+ * together), not 600 s × 5 tries for each of them.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 180_000;
+const TIMEOUT_RETRIES = 1;
 
 export interface LlmSettings {
   baseURL: string;
@@ -57,10 +66,10 @@ export function resolveLlmSettings(flags: LlmFlags, env: NodeJS.ProcessEnv = pro
     apiKey: apiKey || 'not-needed',
     model: flags.model ?? env.REASONINGBANK_MODEL ?? DEFAULT_MODEL,
     embeddingModel: flags.embeddingModel ?? env.REASONINGBANK_EMBEDDING_MODEL ?? null,
-    timeoutMs: Number(env.REASONINGBANK_REQUEST_TIMEOUT_MS ?? 600000),
-    maxRetries: Number(env.REASONINGBANK_MAX_RETRIES ?? 4),
+    timeoutMs: envInt(env, 'REASONINGBANK_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1000, 3_600_000),
+    maxRetries: envInt(env, 'REASONINGBANK_MAX_RETRIES', 4, 0, 10),
     stream: env.REASONINGBANK_STREAM === '1',
-    maxConcurrent: Number(env.REASONINGBANK_CONCURRENCY ?? 4),
+    maxConcurrent: envInt(env, 'REASONINGBANK_CONCURRENCY', 4, 1, 64),
   };
 }
 
@@ -69,6 +78,8 @@ interface Shared {
   settings: LlmSettings;
   limiter: RequestLimiter;
   embeddingsBroken: boolean;
+  /** set once a request timed out on every try: the endpoint is not answering, later requests fail at once */
+  unresponsive: EngineError | null;
   onWarn: (message: string) => void;
 }
 
@@ -88,6 +99,7 @@ export class OpenAIChatModel implements ChatModel {
         settings,
         limiter: opts.limiter ?? new RequestLimiter(settings.maxConcurrent),
         embeddingsBroken: false,
+        unresponsive: null,
         onWarn: opts.onWarn ?? (() => {}),
       },
       new UsageMeter(),
@@ -129,10 +141,10 @@ export class OpenAIChatModel implements ChatModel {
       ...(req.tools && req.tools.length ? { tools: req.tools, tool_choice: 'auto' as const } : {}),
     };
     if (settings.stream) {
-      return this.withRetries('chat', req.signal, async () => {
+      return this.withRetries('chat', req.signal, async (signal) => {
         const stream = await client.chat.completions.create(
           { ...body, stream: true, stream_options: { include_usage: true } },
-          { signal: req.signal },
+          { signal },
         );
         let content = '';
         let finishReason: string | null = null;
@@ -164,8 +176,8 @@ export class OpenAIChatModel implements ChatModel {
         };
       });
     }
-    return this.withRetries('chat', req.signal, async () => {
-      const res = await client.chat.completions.create(body, { signal: req.signal });
+    return this.withRetries('chat', req.signal, async (signal) => {
+      const res = await client.chat.completions.create(body, { signal });
       const choice = res.choices?.[0];
       if (!choice) throw new EngineError('model-reply', `${this.label} returned no choices`);
       const usage = { prompt: res.usage?.prompt_tokens ?? 0, completion: res.usage?.completion_tokens ?? 0 };
@@ -194,8 +206,8 @@ export class OpenAIChatModel implements ChatModel {
       messages: req.messages,
       label: this.label,
       ask: async (messages) => {
-        const res = await this.withRetries('structured', req.signal, () =>
-          client.chat.completions.create({ model: settings.model, messages, response_format }, { signal: req.signal }),
+        const res = await this.withRetries('structured', req.signal, (signal) =>
+          client.chat.completions.create({ model: settings.model, messages, response_format }, { signal }),
         );
         this.meter.add({ prompt: res.usage?.prompt_tokens ?? 0, completion: res.usage?.completion_tokens ?? 0 });
         return res.choices?.[0]?.message?.content ?? '';
@@ -209,8 +221,8 @@ export class OpenAIChatModel implements ChatModel {
     try {
       // 'float' explicitly: the SDK otherwise asks for base64 and decodes the reply as such, which garbles
       // the float arrays that servers ignoring encoding_format (several local ones) send back
-      const res = await this.withRetries('embeddings', signal, () =>
-        this.shared.client.embeddings.create({ model, input: texts, encoding_format: 'float' }, { signal }),
+      const res = await this.withRetries('embeddings', signal, (requestSignal) =>
+        this.shared.client.embeddings.create({ model, input: texts, encoding_format: 'float' }, { signal: requestSignal }),
       );
       this.meter.add({ prompt: res.usage?.prompt_tokens ?? 0, completion: 0 });
       const sorted = [...res.data].sort((a, b) => a.index - b.index);
@@ -226,15 +238,31 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
-  private async withRetries<T>(what: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(what: string, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const { settings, limiter } = this.shared;
+    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new CancelledError();
+      if (this.shared.unresponsive) throw this.shared.unresponsive;
+      // a signal of its own for each request: the client leaves a listener on the signal it is given, and
+      // one run-wide signal would collect one per request (MaxListenersExceededWarning after ten)
+      const request = new AbortController();
+      const forward = () => request.abort(signal?.reason);
+      signal?.addEventListener('abort', forward, { once: true });
       try {
-        return await limiter.run(fn, signal);
+        return await limiter.run(() => fn(request.signal), signal);
       } catch (err) {
         if (signal?.aborted || err instanceof APIUserAbortError) throw new CancelledError();
         if (err instanceof EngineError) throw err;
+        if (err instanceof APIConnectionTimeoutError && ++timeouts > TIMEOUT_RETRIES) {
+          this.shared.unresponsive ??= new EngineError(
+            'endpoint',
+            `${this.label} did not answer: no reply within ${Math.round(settings.timeoutMs / 1000)} s, ${timeouts} times. ` +
+              'Is the server overloaded or stuck? (REASONINGBANK_REQUEST_TIMEOUT_MS sets the wait per request.)',
+            { cause: err },
+          );
+          throw this.shared.unresponsive;
+        }
         const retryable = isRetryable(err);
         if (!retryable || attempt >= settings.maxRetries) throw this.describe(err, what, attempt);
         const retryAfter = err instanceof APIError ? parseRetryAfter(err.headers as Headers | undefined) : undefined;
@@ -244,6 +272,8 @@ export class OpenAIChatModel implements ChatModel {
         await sleep(delay, signal).catch(() => {
           throw new CancelledError();
         });
+      } finally {
+        signal?.removeEventListener('abort', forward);
       }
     }
   }

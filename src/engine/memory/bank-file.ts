@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { Database, Statement } from 'sql.js';
 import { EngineError, errorMessage } from '../errors';
 import { acquireLock } from './lock';
+import { writeFully } from './write-fully';
 import { SCHEMA_VERSION, inspectSchema, migrate } from './schema';
 import { loadSqlJs } from './sqlite';
 
@@ -90,6 +91,7 @@ export class BankFile {
     this.ensureGitignore();
     const lock = await acquireLock(this.lockFile);
     try {
+      this.sweepTempFiles();
       const sig = this.currentSignature();
       if (!this.db || sig !== this.sig) {
         const loaded = await this.load();
@@ -122,7 +124,11 @@ export class BankFile {
         } catch (err) {
           // the file did not take the change: forget the in-memory copy so the next call reads the truth
           this.dropDb();
-          throw new EngineError('internal', `could not write the memory file ${this.file}: ${errorMessage(err)}`, { cause: err });
+          throw new EngineError(
+            'internal',
+            `could not save the memory file ${this.file}: ${errorMessage(err)}. Nothing was saved; the file is as it was before this change.`,
+            { cause: err },
+          );
         }
       }
       return result;
@@ -221,21 +227,24 @@ export class BankFile {
     return new EngineError('memory-corrupt', `the memory file ${this.file} cannot be used: ${reason}. ${what}`);
   }
 
+  /**
+   * Replaces the file completely or leaves it byte-identical: every write's byte count is checked (a full
+   * disk may accept part of a write without an error), the temp file is synced and read back before the
+   * rename, and on any failure it is removed and the old file stays.
+   */
   private writeAtomically(data: Uint8Array): string {
-    const tmp = `${this.file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
+    const tmp = `${this.file}${TEMP_INFIX}${process.pid}-${Math.random().toString(36).slice(2)}`;
     let sig: string;
     try {
-      fs.writeSync(fd, data);
-      fs.fsyncSync(fd);
-      sig = signature(fs.fstatSync(fd, { bigint: true }));
-    } catch (err) {
-      fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
-    fs.closeSync(fd);
-    try {
+      const fd = fs.openSync(tmp, 'w', 0o600);
+      try {
+        writeFully(fd, data);
+        fs.fsyncSync(fd);
+        sig = signature(fs.fstatSync(fd, { bigint: true }));
+      } finally {
+        fs.closeSync(fd);
+      }
+      verifyWritten(tmp, data);
       fs.renameSync(tmp, this.file);
     } catch (err) {
       fs.rmSync(tmp, { force: true });
@@ -245,13 +254,46 @@ export class BankFile {
     return sig;
   }
 
+  /**
+   * Temp files of writers that died mid-save (a kill, a crash, a full disk). Only called under the lock:
+   * a writer writes its temp file only while it holds the lock, so every temp file seen then is a leftover.
+   */
+  private sweepTempFiles(): void {
+    const dir = path.dirname(this.file);
+    const prefix = path.basename(this.file) + TEMP_INFIX;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+    }
+  }
+
   /** The default folder (<repo>/.reasoningbank) keeps itself out of git. */
   private ensureGitignore(): void {
     const dir = path.dirname(this.file);
     if (path.basename(dir) !== '.reasoningbank') return;
     const ignore = path.join(dir, '.gitignore');
-    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
+    try {
+      if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
+    } catch {
+      // a courtesy only; a full disk is reported by the save itself, naming the memory file
+      fs.rmSync(ignore, { force: true });
+    }
   }
+}
+
+const TEMP_INFIX = '.tmp-';
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** The temp file holds exactly the bytes of a database: right size, SQLite header, same content. */
+function verifyWritten(file: string, data: Uint8Array): void {
+  const back = fs.readFileSync(file);
+  const ok = back.length === data.length && back.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER) && back.equals(data);
+  if (!ok) throw new Error(`the saved copy ${file} does not read back as written (${back.length} of ${data.length} bytes)`);
 }
 
 function syncDir(dir: string): void {

@@ -5,9 +5,15 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
-import { EngineError } from '../errors';
+import { EngineError, errorMessage } from '../errors';
+import { writeFully } from './write-fully';
 
 export const STALE_MS = 30_000;
+/**
+ * A lock file is filled in microseconds after it is created; one still empty or unreadable after this long
+ * was left by a writer that died in between (or on a full disk) and has no owner to wait for.
+ */
+export const UNFILLED_STALE_MS = 2_000;
 
 interface LockInfo {
   pid: number;
@@ -43,7 +49,7 @@ function pidAlive(pid: number): boolean {
 function isStale(lock: { info: LockInfo | null; mtimeMs: number }, now: number): boolean {
   if (now - lock.mtimeMs > STALE_MS) return true;
   const info = lock.info;
-  if (!info) return false;
+  if (!info) return now - lock.mtimeMs > UNFILLED_STALE_MS;
   // a pid is only meaningful on the host that wrote it
   return info.host === hostname() && info.pid !== process.pid && !pidAlive(info.pid);
 }
@@ -96,10 +102,14 @@ export async function acquireLock(lockFile: string, timeoutMs = 15_000): Promise
     try {
       const fd = fs.openSync(lockFile, 'wx');
       try {
-        fs.writeSync(fd, body);
-      } finally {
+        writeFully(fd, Buffer.from(body));
+      } catch (err) {
+        // a lock we could not fill in (full disk) must not block every writer until it goes stale
         fs.closeSync(fd);
+        fs.rmSync(lockFile, { force: true });
+        throw new EngineError('internal', `cannot take the lock ${lockFile} of the memory file: ${errorMessage(err)}. Nothing was saved.`, { cause: err });
       }
+      fs.closeSync(fd);
       return {
         release() {
           // only remove our own lock (a lock broken as stale may have been retaken by another writer)

@@ -1,8 +1,10 @@
 /**
- * Redaction before text is stored in memory or sent for distillation: keys and tokens by their published
- * shapes, private-key blocks, credentials in URLs, `key=value` secrets, and the values of secret-looking
- * environment variables. Ordinary code must come through unchanged, so the generic `key=value` rule only
- * fires on literal values, never on expressions such as `token = getToken()`.
+ * Redaction before text is stored (memory items, their task text, run records) or sent for distillation:
+ * keys and tokens by their published shapes, private-key blocks, credentials in URLs and connection
+ * strings, `key=value` secrets, secrets named in prose ("the password is …"), AWS secret keys next to the
+ * word that names them, and the values of secret-looking environment variables. Ordinary code must come
+ * through unchanged, so the generic rules only fire on literal values, never on expressions such as
+ * `token = getToken()` or placeholders such as `${password}`.
  */
 
 const MARK = '[REDACTED]';
@@ -10,7 +12,8 @@ const MARK = '[REDACTED]';
 interface Rule {
   name: string;
   pattern: RegExp;
-  replace: string | ((match: string, ...groups: string[]) => string);
+   
+  replace: string | ((match: string, ...rest: any[]) => string);
 }
 
 const RULES: Rule[] = [
@@ -29,16 +32,65 @@ const RULES: Rule[] = [
   { name: 'stripe key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g, replace: MARK },
   { name: 'npm/huggingface/gitlab token', pattern: /\b(?:npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,})/g, replace: MARK },
   {
+    name: 'sendgrid/digitalocean/shopify/pypi token',
+    pattern: /\b(?:SG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{40,}|do[por]_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,})/g,
+    replace: MARK,
+  },
+  {
+    name: 'azure account key',
+    pattern: /\b((?:Account|SharedAccess)Key\s*=\s*)([^;"'\s]{16,})/g,
+    replace: (_m, prefix: string) => `${prefix}${MARK}`,
+  },
+  {
     name: 'authorization header',
     pattern: /\b(Bearer|Basic|Token)\s+([A-Za-z0-9\-._~+/]{16,}=*)/g,
     replace: (_m, scheme: string) => `${scheme} ${MARK}`,
   },
   {
     name: 'url credentials',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
-    replace: (_m, prefix: string) => `${prefix}${MARK}@`,
+    // the user may be empty (redis://:password@host)
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi,
+    replace: (m, prefix: string, value: string) => (isPlaceholder(value) ? m : `${prefix}${MARK}@`),
+  },
+  {
+    name: 'connection string password',
+    // Server=…;User ID=…;Password=…; and ODBC's Pwd=…; (only in a string that has the other keys)
+    pattern: /^(?=[^\n]*\b(?:server|host|data source|database|initial catalog|user id|uid|driver)\s*=)[^\n]*$/gim,
+    replace: (line: string) =>
+      line.replace(/((?:^|[;"'\s])(?:password|pwd)\s*=\s*)([^;"'\n]+)/gi, (m, prefix: string, value: string) =>
+        isPlaceholder(value) || value.startsWith(MARK) ? m : `${prefix}${MARK}`,
+      ),
+  },
+  {
+    name: 'aws secret access key near its name',
+    // 40 characters of base64 alphabet, mixed case with a digit, on a line that speaks of AWS or a secret:
+    // a git SHA (hex) or an unrelated base64 fixture is not taken
+    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    replace: (m: string, offset: number, whole: string) => {
+      if (!/[a-z]/.test(m) || !/[A-Z]/.test(m) || !/\d/.test(m)) return m;
+      const start = whole.lastIndexOf('\n', offset) + 1;
+      const end = whole.indexOf('\n', offset);
+      const line = whole.slice(start, end === -1 ? undefined : end);
+      return /aws|secret/i.test(line) ? MARK : m;
+    },
+  },
+  {
+    name: 'secret named in prose',
+    // "the password is hunter2hunter2", "--password Dk3r!Hub2024", "API key is 3f9a…": only a value with a
+    // digit or a symbol, so "the password is incorrect" and "the token expiry" stay
+    pattern: /\b(password|passwd|passphrase|passcode|api[ _-]?key|secret(?: key)?|token)((?:\s+(?:is|was|would be|set to))?\s+[“"']?)([^\s"'”(){}[\]<>\x60$,;]{6,})(?=$|[\s"'”,;.)!?:])/gim,
+    replace: (m, name: string, between: string, raw: string) => {
+      const value = raw.replace(/[.:)]+$/, '');
+      if (value.length < 6 || !/[^A-Za-z]/.test(value) || value.startsWith(MARK)) return m;
+      return `${name}${between}${MARK}${raw.slice(value.length)}`;
+    },
   },
 ];
+
+/** `${password}`, `<password>`, `%PASSWORD%`, `{{ secret }}`: a reference to a secret, not one. */
+function isPlaceholder(value: string): boolean {
+  return /^(?:\$|<|\{|%|\*+$|x+$)/i.test(value.trim());
+}
 
 /** Key names whose values are secrets: the name ends in one of these words. */
 const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)`;

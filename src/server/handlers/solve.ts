@@ -46,11 +46,11 @@ export async function solveHandler(raw: SolveParams, token: TokenLike, host: Sol
     );
     const allowed = new Set(noSandbox ? [] : (p.approval?.allowedCommands ?? []));
     const policy = noSandbox ? 'ask' : (p.approval?.policy ?? 'ask');
-    const approveCommand: CommandApprover = async ({ command, attempt }) => {
+    const approveCommand: CommandApprover = async ({ command, attempt, purpose }) => {
       const decision = decideApproval(policy, command, [...allowed]);
       if (decision === 'allow') return { allowed: true };
       if (decision === 'deny') return { allowed: false, reason: denialReason(policy, command) };
-      const answer = await host.askApproval({ ticket: p.ticket, command, attempt }, abort.signal);
+      const answer = await host.askApproval({ ticket: p.ticket, command, attempt, ...(purpose && purpose !== 'agent' ? { purpose } : {}) }, abort.signal);
       if (answer.allowed && answer.always) allowed.add(command.trim());
       return answer.allowed ? { allowed: true } : { allowed: false, reason: answer.reason ?? denialReason(policy, command) };
     };

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { assertTrusted, TRUSTED_ONLY_COMMANDS, UntrustedWorkspaceError } from '../../../src/extension/trust';
 import { decideApproval, isAllowedCommand } from '../../../src/server/approval-policy';
 import { parseEditable, serializeEditable } from '../../../src/extension/memory-docs';
+import { readSettings, settingsProblems } from '../../../src/extension/settings';
 import { extension } from './helpers';
 
 describe('workspace trust, approval policy and input checks', () => {
@@ -40,5 +41,20 @@ describe('workspace trust, approval policy and input checks', () => {
     assert.throws(() => parseEditable('title: x\n'), /header between two "---" lines/);
     assert.throws(() => parseEditable('---\ntitle: x\n---\ncontent\n'), /description is empty/);
     assert.throws(() => parseEditable('---\ntitle: x\ndescription: y\nauthor: z\n---\nc\n'), /unknown header field/);
+  });
+
+  it('names a numeric setting that is out of range or not a whole number, with the range package.json declares', () => {
+    const settings = readSettings();
+    assert.deepStrictEqual(settingsProblems(settings), []);
+    const bad = { ...settings, maxSteps: 2.5, k: 0, concurrency: 'ten' as unknown as number };
+    assert.deepStrictEqual(settingsProblems(bad), [
+      'reasoningBank.maxSteps must be a whole number from 1 to 500 (it is 2.5)',
+      'reasoningBank.k must be a whole number from 2 to 8 (it is 0)',
+      'reasoningBank.concurrency must be a whole number from 0 to 32 (it is "ten")',
+    ]);
+    const declared = extension().packageJSON.contributes.configuration.properties;
+    for (const [key, min, max] of [['maxSteps', 1, 500], ['k', 2, 8], ['concurrency', 0, 32]] as const) {
+      assert.deepStrictEqual([declared[`reasoningBank.${key}`].minimum, declared[`reasoningBank.${key}`].maximum], [min, max], key);
+    }
   });
 });

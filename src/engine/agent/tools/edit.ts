@@ -3,19 +3,20 @@
  * written and the model is shown where its text is (or nearly is), with line numbers, so the retry
  * can succeed.
  */
-import * as fs from 'fs';
 import { ToolError, type Workspace } from '../confined-worktree';
-import { numberLines, readText, splitLines } from './files';
+import { notUtf8Note, numberLines, readText, splitLines, writeText } from './files';
 
 const CONTEXT_LINES = 2;
 const MAX_SHOWN_LINES = 40;
+/** Past this size the closest-region search (a window over every line) would cost seconds and gigabytes. */
+export const MAX_CLOSEST_REGION_CHARS = 4 * 1024 * 1024;
 
 export function editFile(ws: Workspace, args: { path: string; old_text: string; new_text: string }): string {
   if (args.old_text === '') {
     throw new ToolError('old_text is empty. Give the exact text to replace, or use write_file to write a whole file.');
   }
   const abs = ws.resolve(args.path);
-  const content = readText(ws, abs, args.path);
+  const { text: content, encoding } = readText(ws, abs, args.path);
   let oldText = args.old_text;
   let newText = args.new_text;
   // models write \n; a file with Windows line endings still matches, and keeps its endings
@@ -24,21 +25,26 @@ export function editFile(ws: Workspace, args: { path: string; old_text: string; 
     newText = newText.replace(/\r?\n/g, '\r\n');
   }
   const positions = occurrences(content, oldText);
-  const lines = splitLines(content);
+  const note = encoding === 'latin1' ? `${notUtf8Note(args.path)} ` : '';
 
   if (positions.length === 0) {
-    const region = closestRegion(lines, splitLines(args.old_text));
-    const shown = region
-      ? `The closest region is lines ${region.start}-${region.end} (similarity ${Math.round(region.score * 100)}%):\n${show(lines, region.start, region.end)}\n`
-      : '';
+    let shown = '';
+    if (content.length > MAX_CLOSEST_REGION_CHARS) {
+      shown = `(${args.path} is ${Math.round(content.length / 1024 / 1024)} MB: too big to look for the closest region; search it for a distinctive line instead.)\n`;
+    } else {
+      const lines = splitLines(content);
+      const region = closestRegion(lines, splitLines(args.old_text));
+      if (region) shown = `The closest region is lines ${region.start}-${region.end} (similarity ${Math.round(region.score * 100)}%):\n${show(lines, region.start, region.end)}\n`;
+    }
     throw new ToolError(
-      `old_text was not found in ${args.path}; nothing was written. ${shown}` +
+      `old_text was not found in ${args.path}; nothing was written. ${note}${shown}` +
         'Copy old_text exactly from the file (whitespace included, without the line numbers), or read_file the region first.',
     );
   }
   if (positions.length > 1) {
     const oldLines = splitLines(args.old_text).length;
     const starts = positions.map((p) => lineOf(content, p));
+    const lines = splitLines(content);
     const regions = starts.slice(0, 3).map((s) => show(lines, s, s + oldLines - 1)).join('\n---\n');
     throw new ToolError(
       `old_text matches ${positions.length} times in ${args.path} (starting at lines ${starts.slice(0, 10).join(', ')}${starts.length > 10 ? ', …' : ''}); nothing was written. ` +
@@ -48,11 +54,11 @@ export function editFile(ws: Workspace, args: { path: string; old_text: string; 
 
   const at = positions[0]!;
   const updated = content.slice(0, at) + newText + content.slice(at + oldText.length);
-  fs.writeFileSync(abs, updated);
+  writeText(abs, updated, encoding, args.path);
   const start = lineOf(updated, at);
   const newLines = updated.length ? splitLines(updated) : [];
   const end = Math.max(start, start + splitLines(newText).length - 1);
-  return `Edited ${ws.relative(abs)}. Lines ${start}-${end} now read:\n${show(newLines, start, end)}`;
+  return `${note}Edited ${ws.relative(abs)}. Lines ${start}-${end} now read:\n${show(newLines, start, end)}`;
 }
 
 function occurrences(haystack: string, needle: string): number[] {

@@ -1,4 +1,5 @@
 /** list_files, read_file and write_file, plus the file listing that list_files and search share. */
+import { isUtf8 } from 'buffer';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -103,7 +104,21 @@ export function isBinary(buf: Buffer): boolean {
   return buf.subarray(0, 8000).includes(0);
 }
 
-export function readText(ws: Workspace, abs: string, given: string): string {
+/**
+ * A text file as the tools see it. A file that is not valid UTF-8 (Latin-1, Windows-1252, a stray byte) is
+ * decoded as Latin-1, which maps every byte to one character and back: an edit then rewrites only the
+ * bytes it replaces, where a UTF-8 round trip would turn every such byte into EF BF BD.
+ */
+export interface TextFile {
+  text: string;
+  encoding: 'utf8' | 'latin1';
+}
+
+export function notUtf8Note(given: string): string {
+  return `(${given} is not valid UTF-8: shown byte for byte as Latin-1; edits keep every other byte as it is)`;
+}
+
+export function readText(ws: Workspace, abs: string, given: string): TextFile {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(abs);
@@ -113,7 +128,22 @@ export function readText(ws: Workspace, abs: string, given: string): string {
   if (stat.isDirectory()) throw new ToolError(`"${given}" is a folder. Use list_files with path="${given}".`);
   const buf = fs.readFileSync(abs);
   if (isBinary(buf)) throw new ToolError(`"${given}" is a binary file (${buf.length} bytes); it cannot be shown as text.`);
-  return buf.toString('utf8');
+  return isUtf8(buf) ? { text: buf.toString('utf8'), encoding: 'utf8' } : { text: buf.toString('latin1'), encoding: 'latin1' };
+}
+
+/** Writes text back in the encoding it was read in; a character the file's encoding cannot hold is refused. */
+export function writeText(abs: string, text: string, encoding: TextFile['encoding'], given: string): void {
+  if (encoding === 'latin1') {
+     
+    const wide = /[^\u0000-\u00ff]/.exec(text);
+    if (wide) {
+      throw new ToolError(
+        `${given} is not UTF-8 (its bytes are kept as they are) and "${wide[0]}" cannot be written into it; nothing was written. ` +
+          'Use only characters the file already uses, or rewrite the whole file with write_file (it is then saved as UTF-8).',
+      );
+    }
+  }
+  fs.writeFileSync(abs, Buffer.from(text, encoding));
 }
 
 /** Lines as the model sees them: numbered like `cat -n`, so it can name them, never copy the numbers. */
@@ -135,7 +165,7 @@ export function splitLines(text: string): string[] {
 
 export function readFile(ws: Workspace, args: { path: string; start_line?: number; end_line?: number }): string {
   const abs = ws.resolve(args.path);
-  const text = readText(ws, abs, args.path);
+  const { text, encoding } = readText(ws, abs, args.path);
   if (text.length === 0) return `(${args.path} is empty)`;
   const lines = splitLines(text);
   const total = lines.length;
@@ -156,7 +186,7 @@ export function readFile(ws: Workspace, args: { path: string; start_line?: numbe
   if (start > 1 || end < total) {
     out += `\n[lines ${start}-${end} of ${total}${end < total ? `; next page: read_file start_line=${end + 1}` : ''}]`;
   }
-  return out;
+  return encoding === 'latin1' ? `${notUtf8Note(args.path)}\n${out}` : out;
 }
 
 export function writeFile(ws: Workspace, args: { path: string; content: string }): string {

@@ -1,6 +1,14 @@
-/** search: a JavaScript regex over the files git considers part of the worktree (.gitignore respected). */
+/**
+ * search: a regular expression over the files git considers part of the worktree (.gitignore respected).
+ * The regex runs on RE2 (re2js), which matches in linear time: a pattern the model (or a hostile issue)
+ * writes, such as `(a+)+$` over a long line, cannot pin the engine's thread. RE2 has no lookaround or
+ * backreferences; such a pattern is searched as plain text, and the observation says so.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
+import { RE2JS } from 're2js';
+import { setImmediate as yieldToEventLoop } from 'timers/promises';
+import { CancelledError } from '../../errors';
 import { ToolError, type Workspace } from '../confined-worktree';
 import { isBinary, workspaceFiles } from './files';
 
@@ -10,16 +18,16 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export async function search(ws: Workspace, args: { pattern: string; path?: string; glob?: string }): Promise<string> {
   if (args.pattern === '') throw new ToolError('pattern is empty; give a regular expression or a plain word.');
-  let regex: RegExp;
+  let regex: RE2JS;
   let note = '';
   try {
-    regex = new RegExp(args.pattern);
+    regex = RE2JS.compile(args.pattern);
   } catch (err) {
     // "foo(" is what models type most often: search it as text instead of failing the step
-    regex = new RegExp(args.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    note = `(not a valid regex — ${(err as Error).message.replace(/^Invalid regular expression: /, '')}; searched as plain text)\n`;
+    regex = RE2JS.compile(RE2JS.quote(args.pattern));
+    note = `(not a regex this search supports — ${(err as Error).message.replace(/^error parsing regexp: /, '')}; searched as plain text)\n`;
   }
-  const prefilter = regex.source.includes('$') ? null : new RegExp(regex.source, 'm');
+  const prefilter = args.pattern.includes('$') ? null : RE2JS.compile(regex.pattern(), RE2JS.MULTILINE);
   const abs = ws.resolve(args.path);
   let stat: fs.Stats;
   try {
@@ -37,12 +45,23 @@ export async function search(ws: Workspace, args: { pattern: string; path?: stri
   }
 
   const hits: string[] = [];
+  const tooBig: string[] = [];
   let truncated = false;
+  let lastYield = Date.now();
   outer: for (const rel of files) {
+    // a long search lets a cancel (Ctrl-C, the editor's stop) through between files
+    if (Date.now() - lastYield > 50) {
+      await yieldToEventLoop();
+      lastYield = Date.now();
+      if (ws.signal?.aborted) throw new CancelledError();
+    }
     let buf: Buffer;
     try {
       const file = path.join(ws.root, rel);
-      if (fs.statSync(file).size > MAX_FILE_BYTES) continue;
+      if (fs.statSync(file).size > MAX_FILE_BYTES) {
+        tooBig.push(rel);
+        continue;
+      }
       buf = fs.readFileSync(file);
     } catch {
       continue; // deleted, a submodule folder, unreadable
@@ -64,8 +83,13 @@ export async function search(ws: Workspace, args: { pattern: string; path?: stri
     }
   }
   const where = `${args.path ?? '.'}${args.glob ? ` (${args.glob})` : ''}`;
-  if (hits.length === 0) return `${note}No matches for ${regex} in ${where} (${files.length} files searched).`;
-  return `${note}${hits.join('\n')}${truncated ? `\n[stopped at ${MAX_HITS} matches; narrow the search with path or glob]` : ''}`;
+  const skipped = tooBig.length
+    ? `\n[not searched, over ${MAX_FILE_BYTES / 1024 / 1024} MB: ${tooBig.slice(0, 10).join(', ')}${tooBig.length > 10 ? ` and ${tooBig.length - 10} more` : ''}; read_file them in pages or run_command grep]`
+    : '';
+  if (hits.length === 0) {
+    return `${note}No matches for /${args.pattern}/ in ${where} (${files.length - tooBig.length} files searched).${skipped}`;
+  }
+  return `${note}${hits.join('\n')}${truncated ? `\n[stopped at ${MAX_HITS} matches; narrow the search with path or glob]` : ''}${skipped}`;
 }
 
 /**
