@@ -24,25 +24,25 @@ function tool(name: string, description: string, params: Record<string, Param>, 
 export const TOOL_SPECS: ToolSpec[] = [
   tool(
     'list_files',
-    'List files (respects .gitignore). Folders deeper than depth show a file count.',
+    'List files (respects .gitignore). Folders past depth show a file count.',
     { path: { type: 'string', description: 'folder (default: repo root)' }, depth: { type: 'integer', description: 'levels, default 3' } },
     [],
   ),
   tool(
     'read_file',
-    'Read a text file with line numbers, up to 250 lines per call.',
+    'Read a file with line numbers, up to 250 lines a call.',
     { path: { type: 'string' }, start_line: { type: 'integer' }, end_line: { type: 'integer' } },
     ['path'],
   ),
   tool(
     'search',
-    'Search file contents with a regular expression (RE2 syntax: no lookaround or backreferences; respects .gitignore). Returns path:line: text.',
+    'Search file contents with an RE2 regex (no lookaround or backreferences; respects .gitignore). Returns path:line: text.',
     { pattern: { type: 'string' }, path: { type: 'string', description: 'file or folder' }, glob: { type: 'string', description: 'file filter, e.g. *.ts' } },
     ['pattern'],
   ),
   tool(
     'edit_file',
-    'Replace old_text with new_text. old_text must match the file exactly once: copy it exactly, without line numbers, with enough context to be unique.',
+    'Replace old_text with new_text. old_text must match the file exactly once: copy it without line numbers, with enough context to be unique.',
     { path: { type: 'string' }, old_text: { type: 'string' }, new_text: { type: 'string' } },
     ['path', 'old_text', 'new_text'],
   ),
@@ -61,7 +61,7 @@ export const TOOL_SPECS: ToolSpec[] = [
   ),
   tool(
     'finish',
-    'End the task: summarize what you changed and why, or why it cannot be done.',
+    'End the task: what you changed and why, or why it cannot be done.',
     { summary: { type: 'string' }, lessons: { type: 'array', items: { type: 'string' }, description: 'ids of lessons you applied' } },
     ['summary'],
   ),
