@@ -172,12 +172,12 @@ describe('CLI solve limits and bad settings', function () {
         ctx.step === 0
           ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] }
           : ctx.step === 1
-            ? // the worktree stops being one: the patch cannot be taken
-              { toolCalls: [{ name: 'run_command', arguments: { command: 'rm -f .git' } }] }
+            ? // unconfined, the agent plants a filter driver: the engine refuses to run its own git on the worktree
+              { toolCalls: [{ name: 'run_command', arguments: { command: 'git config filter.planted.clean cat' } }] }
             : { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] },
       structured: { judge: judgeOk, memory_items: noLessons },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--json'], { env: h.env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum subtracts', '--no-sandbox', '--json'], { env: h.env });
     assert.strictEqual(run.code, 3, run.stderr);
     const error = JSON.parse(run.stdout).error;
     assert.match(error.message, /\(after 3 steps\)/);
