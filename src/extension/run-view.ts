@@ -10,6 +10,7 @@ import type { RunController, RunState } from './runs';
 
 export const RUN_VIEW_ID = 'reasoningBank.run';
 
+/** What the page (media/run-view.js) sends. */
 type FromPage =
   | { type: 'ready' }
   | { type: 'cancel' }
@@ -19,17 +20,26 @@ type FromPage =
   | { type: 'openMemory'; id: string }
   | { type: 'manageTrust' };
 
+/** A run as the page draws it: long texts clipped, patches replaced by their size. */
+export type PageState = Omit<RunState, 'result' | 'attempts' | 'events'> & {
+  attempts: (Omit<RunState['attempts'][number], 'patch'> & { hasPatch: boolean; patchLines: number })[];
+  events: unknown[];
+};
+
+/** What the page is sent: the whole state, each time it changes. */
+type ToPage = { type: 'state'; state: PageState | null; trusted: boolean };
+
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n / 2)}\n… ${s.length - n} characters cut …\n${s.slice(-n / 2)}` : s;
 }
 
 /** what the page gets: the state with long texts clipped so a message stays small */
-export function pageState(run: RunState | undefined): unknown {
+export function pageState(run: RunState | undefined): PageState | null {
   if (!run) return null;
+  const { result: _result, ...rest } = run;
   return {
-    ...run,
-    result: undefined,
-    attempts: run.attempts.map((a) => ({ ...a, patch: undefined, hasPatch: !!a.patch.trim(), patchLines: a.patch.split('\n').length })),
+    ...rest,
+    attempts: run.attempts.map(({ patch, ...a }) => ({ ...a, hasPatch: !!patch.trim(), patchLines: patch.split('\n').length })),
     events: run.events
       .filter((e) => e.type !== 'step' && !(e.type === 'log' && e.level === 'debug'))
       .map((e) => {
@@ -115,7 +125,8 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private post(): void {
     if (!this.view) return;
     // Restricted Mode hides Solve: the page says why instead of showing nothing
-    void this.view.webview.postMessage({ type: 'state', state: pageState(this.runs.last), trusted: vscode.workspace.isTrusted });
+    const message: ToPage = { type: 'state', state: pageState(this.runs.last), trusted: vscode.workspace.isTrusted };
+    void this.view.webview.postMessage(message);
   }
 
   async reveal(preserveFocus = true): Promise<void> {
