@@ -6,7 +6,7 @@ import type { AttemptStatus, LogLevel, RetrievalMethod, RunMode, RunStatus, Test
 import type { Sandbox } from './sandbox/types';
 
 export type EngineEvent =
-  | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string; sandbox: Sandbox }
+  | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string; sandbox: Sandbox; testCommand: string | null }
   | { type: 'memory-retrieved'; runId: string; method: RetrievalMethod; items: { id: string; title: string; score: number }[] }
   | { type: 'attempt-start'; runId: string; attempt: number; worktree: string }
   | { type: 'step'; runId: string; attempt: number; step: number }

@@ -99,8 +99,8 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   await pruneStaleWorktrees(plan.repoTop, { worktreeDir: opts.worktreeDir }).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
   const runDir = createRunDir(plan.repoTop, runId);
-  events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop, sandbox });
   const testCommand = await resolveTestCommand(opts, plan.repoTop);
+  events({ type: 'run-start', runId, task: plan.task, k: plan.k, mode: plan.mode, repo: plan.repoTop, sandbox, testCommand });
   events({ type: 'log', level: 'info', runId, message: testCommand ? `test command: ${testCommand}` : 'no test command found: the LLM judge decides' });
 
   const opened = opts.noMemory ? null : await openLessonMemory(opts, memoryFile, warn);

@@ -115,6 +115,8 @@ export class RunController implements vscode.Disposable {
         run.runId = e.runId;
         const sandbox = sandboxOf(e);
         if (sandbox) run.sandbox = sandbox;
+        // known before any command is asked about: the approval modal says the test command runs on its own
+        run.testCommand = e.testCommand ?? undefined;
         break;
       }
       case 'memory-retrieved':

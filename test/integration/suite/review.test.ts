@@ -218,12 +218,13 @@ describe('first run', () => {
 });
 
 describe('run state from engine events', () => {
-  it('keeps the sandbox the engine reports on run-start', async () => {
+  it('keeps the sandbox and the test command the engine reports on run-start', async () => {
     const a = await api();
     const ticket = 'sandbox-check';
     a.runs.begin({ ticket, issue: 'x', folder: workspaceDir(), k: 1, mode: 'single' });
-    a.runs.event(ticket, { type: 'run-start', runId: 'r1', task: 'x', k: 1, mode: 'single', repo: workspaceDir(), sandbox: { kind: 'bwrap', network: 'off' } });
+    a.runs.event(ticket, { type: 'run-start', runId: 'r1', task: 'x', k: 1, mode: 'single', repo: workspaceDir(), sandbox: { kind: 'bwrap', network: 'off' }, testCommand: 'npm test' });
     assert.deepStrictEqual(a.runs.last!.sandbox, { kind: 'bwrap', network: 'off' });
+    assert.strictEqual(a.runs.last!.testCommand, 'npm test', 'known before the first approval is asked');
     a.runs.fail(ticket, 'ended by the test');
     assert.strictEqual(a.runs.last!.phase, 'error');
   });
