@@ -148,7 +148,8 @@ export interface ClientRequests {
   'memory/add': [MemoryRef & { draft: LessonDraft }, MemoryItemDto];
   'memory/export': [MemoryRef, { jsonl: string; count: number }];
   /** skipped: already in the bank or deleted from it earlier (`deleted` of them) */
-  'memory/import': [MemoryRef & { jsonl: string }, { added: number; skipped: number; deleted: number }];
+  /** restore: the user's own export coming back (source, pin and evidence kept); otherwise lessons from elsewhere */
+  'memory/import': [MemoryRef & { jsonl: string; restore?: boolean }, { added: number; skipped: number; deleted: number }];
   /** one task end to end; resolves to the `solve --json` object (also for errors and cancellation) */
   'solve/start': [SolveParams, SolveOutcome];
   'patch/apply': [ApplyPatchParams, ApplyPatchResult];

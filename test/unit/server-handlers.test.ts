@@ -80,6 +80,19 @@ describe('server handlers (in-memory connection)', function () {
     assert.equal(await ext.request('memory/get', { memoryFile, id: added.id }), null);
   });
 
+  it('imports lessons from elsewhere without their claimed evidence, and restores the user\'s own export whole', async () => {
+    const { ext } = connect();
+    const line = JSON.stringify({ id: 'x1', title: 'Pinned and proven', description: 'd', content: 'c', source: 'single', pinned: true, wins: 9 });
+    const foreign = path.join(tempDir('rb-srv-'), 'memory.sqlite');
+    await ext.request('memory/import', { memoryFile: foreign, jsonl: line });
+    const [imported] = await ext.request('memory/list', { memoryFile: foreign });
+    assert.deepEqual([imported!.source, imported!.pinned, imported!.wins], ['import', false, 0]);
+    const own = path.join(tempDir('rb-srv-'), 'memory.sqlite');
+    await ext.request('memory/import', { memoryFile: own, jsonl: line, restore: true });
+    const [restored] = await ext.request('memory/list', { memoryFile: own });
+    assert.deepEqual([restored!.source, restored!.pinned, restored!.wins], ['single', true, 9]);
+  });
+
   it('rejects a memory request without a file with the engine error code', async () => {
     const { ext } = connect();
     await assert.rejects(ext.request('memory/list', { memoryFile: '' }), (err: { data?: { code: string } }) => err.data?.code === 'bad-input');

@@ -77,7 +77,7 @@ export class MemoryService {
 
   import: Handler<'memory/import'> = async (p) => {
     if (typeof p.jsonl !== 'string') throw badInput('nothing to import');
-    const res = await (await this.bank(p, true)).importJsonl(p.jsonl);
+    const res = await (await this.bank(p, true)).importJsonl(p.jsonl, { restore: p.restore === true });
     this.onChanged(p.memoryFile);
     return { added: res.imported, skipped: res.skipped, deleted: res.deleted };
   };
