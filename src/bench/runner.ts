@@ -136,7 +136,8 @@ async function runOne(
 ): Promise<BenchRun> {
   const { strategy, stream, pass, position } = at;
   const root = path.join(opts.workDir, 'runs', strategy, `s${stream}-p${pass}-${task.name}`);
-  const model = opts.model.child();
+  // a run of its own: an endpoint that stalled during an earlier task is tried again
+  const model = opts.model.child({ newRun: true });
   const started = Date.now();
   // what the events said, for the record of a run that ends in an error
   const seen = { retrieved: [] as string[], added: [] as string[], merged: new Set<string>(), steps: 0 };

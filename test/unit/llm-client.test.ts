@@ -71,6 +71,21 @@ describe('LLM client', function () {
     assert.match(warnings[1]!, /retrying in 400 ms/);
   });
 
+  it('an endpoint that stops answering fails the rest of its run at once, and a new run tries it again', async () => {
+    let hang = true;
+    server.setScript({ agent: () => (hang ? { hang: true } : { content: 'back' }) });
+    const root = OpenAIChatModel.create(settings(server.url, { timeoutMs: 300 }));
+    const run = root.child();
+    const ask = (m: typeof root | ReturnType<typeof root.child>) => m.complete({ messages: [{ role: 'user', content: 'hi' }] });
+    await assert.rejects(ask(run), /did not answer: no reply within 0 s, 2 times/);
+    const seen = server.chat().length;
+    hang = false;
+    await assert.rejects(ask(run.child()), /did not answer/, 'the same run does not wait again');
+    assert.strictEqual(server.chat().length, seen);
+    const reply = await ask(root.child({ newRun: true }));
+    assert.strictEqual(reply.content, 'back');
+  });
+
   it('does not retry a 400, and names the endpoint and the model', async () => {
     server.setScript({ before: () => ({ status: 400, body: { error: { message: 'bad request body' } } }) });
     const model = OpenAIChatModel.create(settings(server.url));

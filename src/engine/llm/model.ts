@@ -45,8 +45,11 @@ export interface ChatModel {
   readonly label: string;
   /** tokens used through this model object and its children */
   readonly usage: TokenUsage;
-  /** a view with its own token meter that also counts into this one */
-  child(): ChatModel;
+  /**
+   * A view with its own token meter that also counts into this one. `newRun`: the view starts a run of its
+   * own (the bench's next task), so an endpoint an earlier run found unresponsive is tried again.
+   */
+  child(opts?: { newRun?: boolean }): ChatModel;
   complete(req: CompleteRequest): Promise<AssistantReply>;
   /** a reply validated against `schema`; one repair retry, then an EngineError('model-reply') */
   structured<T>(req: StructuredRequest<T>): Promise<T>;

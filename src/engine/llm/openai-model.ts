@@ -78,9 +78,13 @@ interface Shared {
   settings: LlmSettings;
   limiter: RequestLimiter;
   embeddingsBroken: boolean;
+  onWarn: (message: string) => void;
+}
+
+/** One run's view of the endpoint's health, shared by the run's attempts, judge and distillation. */
+interface RunHealth {
   /** set once a request timed out on every try: the endpoint is not answering, later requests fail at once */
   unresponsive: EngineError | null;
-  onWarn: (message: string) => void;
 }
 
 export class OpenAIChatModel implements ChatModel {
@@ -99,16 +103,17 @@ export class OpenAIChatModel implements ChatModel {
         settings,
         limiter: opts.limiter ?? new RequestLimiter(settings.maxConcurrent),
         embeddingsBroken: false,
-        unresponsive: null,
         onWarn: opts.onWarn ?? (() => {}),
       },
       new UsageMeter(),
+      { unresponsive: null },
     );
   }
 
   private constructor(
     private readonly shared: Shared,
     meter: UsageMeter,
+    private readonly health: RunHealth,
   ) {
     this.meter = meter;
   }
@@ -129,8 +134,8 @@ export class OpenAIChatModel implements ChatModel {
     return this.shared.limiter;
   }
 
-  child(): ChatModel {
-    return new OpenAIChatModel(this.shared, new UsageMeter(this.meter));
+  child(opts: { newRun?: boolean } = {}): ChatModel {
+    return new OpenAIChatModel(this.shared, new UsageMeter(this.meter), opts.newRun ? { unresponsive: null } : this.health);
   }
 
   async complete(req: CompleteRequest): Promise<AssistantReply> {
@@ -243,7 +248,7 @@ export class OpenAIChatModel implements ChatModel {
     let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new CancelledError();
-      if (this.shared.unresponsive) throw this.shared.unresponsive;
+      if (this.health.unresponsive) throw this.health.unresponsive;
       // a signal of its own for each request: the client leaves a listener on the signal it is given, and
       // one run-wide signal would collect one per request (MaxListenersExceededWarning after ten)
       const request = new AbortController();
@@ -255,13 +260,13 @@ export class OpenAIChatModel implements ChatModel {
         if (signal?.aborted || err instanceof APIUserAbortError) throw new CancelledError();
         if (err instanceof EngineError) throw err;
         if (err instanceof APIConnectionTimeoutError && ++timeouts > TIMEOUT_RETRIES) {
-          this.shared.unresponsive ??= new EngineError(
+          this.health.unresponsive ??= new EngineError(
             'endpoint',
             `${this.label} did not answer: no reply within ${Math.round(settings.timeoutMs / 1000)} s, ${timeouts} times. ` +
               'Is the server overloaded or stuck? (REASONINGBANK_REQUEST_TIMEOUT_MS sets the wait per request.)',
             { cause: err },
           );
-          throw this.shared.unresponsive;
+          throw this.health.unresponsive;
         }
         const retryable = isRetryable(err);
         if (!retryable || attempt >= settings.maxRetries) throw this.describe(err, what, attempt);
