@@ -229,7 +229,10 @@
       return;
     }
     root.appendChild(renderHeader(run));
-    root.appendChild(renderMemory('Lessons retrieved', run.retrieved, 'none (an empty bank, or nothing relevant)', true));
+    const noneRetrieved = run.unmatchedLessons
+      ? `none matched the task's words; the agent was told it may recall one of the ${run.unmatchedLessons} in the bank`
+      : 'none (an empty bank, or nothing relevant)';
+    root.appendChild(renderMemory('Lessons retrieved', run.retrieved, noneRetrieved, true));
     root.appendChild(renderAttempts(run));
     if (run.phase !== 'running') root.appendChild(renderMemory('Lessons added', run.added, 'none'));
     root.appendChild(renderSteps(run));

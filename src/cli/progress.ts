@@ -20,7 +20,9 @@ export function describeEvent(e: EngineEvent): string | null {
         ? `memory (${e.method}): ${e.items.length} lesson(s) — ${e.items.map((i) => `"${oneLine(i.title, 50)}"`).join(', ')}`
         : e.method === 'none'
           ? 'memory: off'
-          : 'memory: no relevant lessons yet';
+          : e.unmatched
+            ? `memory: no lesson matched the task's words; the agent may recall one of ${e.unmatched}`
+            : 'memory: no relevant lessons yet';
     case 'attempt-start':
       return `${who}worktree ${e.worktree}`;
     case 'step':

@@ -7,7 +7,14 @@ import type { Sandbox } from './sandbox/types';
 
 export type EngineEvent =
   | { type: 'run-start'; runId: string; task: string; k: number; mode: RunMode; repo: string; sandbox: Sandbox; testCommand: string | null }
-  | { type: 'memory-retrieved'; runId: string; method: RetrievalMethod; items: { id: string; title: string; score: number }[] }
+  | {
+      type: 'memory-retrieved';
+      runId: string;
+      method: RetrievalMethod;
+      items: { id: string; title: string; score: number }[];
+      /** none matched, but the bank holds this many lessons (the agent is told recall may find one) */
+      unmatched?: number;
+    }
   | { type: 'attempt-start'; runId: string; attempt: number; worktree: string }
   | { type: 'step'; runId: string; attempt: number; step: number }
   | { type: 'assistant'; runId: string; attempt: number; step: number; text: string }

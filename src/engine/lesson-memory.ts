@@ -18,6 +18,8 @@ export interface RetrievedForPrompt {
   prompt: string;
   method: RetrievalMethod;
   items: { id: string; title: string; score: number }[];
+  /** nothing cleared the floor but the bank holds this many lessons: the agent is told `recall` may find one */
+  unmatched?: number;
 }
 
 /** One judged attempt, as the learning step sees it. */

@@ -107,7 +107,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
   const memory = opened?.memory ?? null;
   try {
     const retrieved = await retrieveLessons(memory, plan.task, opts, warn);
-    events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items });
+    events({ type: 'memory-retrieved', runId, method: retrieved.method, items: retrieved.items, ...(retrieved.unmatched ? { unmatched: retrieved.unmatched } : {}) });
 
     const ctx: AttemptContext = {
       runId,
@@ -115,6 +115,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
       runDir,
       task: plan.task,
       lessons: retrieved.prompt,
+      unmatchedLessons: retrieved.unmatched,
       recall: memory?.recall ? (request, sig) => memory.recall!(request, sig) : undefined,
       testCommand,
       maxSteps: plan.maxSteps,

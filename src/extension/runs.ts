@@ -34,6 +34,8 @@ export interface RunState {
   events: EngineEvent[];
   attempts: AttemptView[];
   retrieved: { id: string; title: string; score: number }[];
+  /** nothing matched but the bank holds this many lessons: the agent was told it may recall one */
+  unmatchedLessons?: number;
   added: { id: string; title: string; outcome: string; merged: boolean }[];
   chosen?: number;
   /** why the chosen attempt was kept ("the only attempt whose tests pass", or the model's reason) */
@@ -121,6 +123,7 @@ export class RunController implements vscode.Disposable {
       }
       case 'memory-retrieved':
         run.retrieved = e.items;
+        run.unmatchedLessons = e.unmatched;
         break;
       case 'attempt-start':
         attempt(e.attempt);

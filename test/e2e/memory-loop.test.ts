@@ -140,6 +140,42 @@ describe('memory loop through the CLI (end to end)', function () {
     assert.deepStrictEqual([other.uses, other.wins, other.shown], [0, 0, 1], 'listed, never opened: shown, no win');
   });
 
+  it('a task worded unlike every lesson gets no lesson, a hint instead, and the agent\'s own words recall the lesson', async () => {
+    const repo = makeRepo(SUM_REPO);
+    const memory = path.join(repo, '.reasoningbank', 'memory.sqlite');
+    const file = path.join(tempDir('rb-lessons-'), 'lessons.jsonl');
+    const lesson = (n: number, title: string, description: string, content: string) =>
+      JSON.stringify({ id: `${String(n).repeat(8)}-0000-4000-8000-000000000000`, title, description, content, source: 'manual' });
+    fs.writeFileSync(
+      file,
+      [
+        lesson(1, 'Check the operator in arithmetic helpers', 'Use when a sum helper returns a wrong value.', 'A sum that subtracts shows a wrong sign: read the operator first. MARKONE'),
+        lesson(2, 'Keep money in integer cents', 'Use when invoice totals are a cent off.', 'Sum integer cents and round once. MARKTWO'),
+      ].join('\n') + '\n',
+    );
+    assert.strictEqual((await runCli(['memory', 'import', file, '--restore', '--memory', memory], { env: h.env })).code, 0);
+    h.server.setScript({
+      agent: (ctx) => {
+        if (ctx.step === 0) return { toolCalls: [{ name: 'recall', arguments: { query: 'sum helper subtracts: wrong operator in the arithmetic' } }] };
+        if (ctx.step === 1) return { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] };
+        return { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed the operator', lessons: ['11111111'] } }] };
+      },
+      structured: { judge: () => ({ json: { success: true, reason: 'adds now' } }), memory_items: () => ({ json: { items: [] } }) },
+    });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'Adding 2 and 3 gives -1', '--test', 'node --test', '--json'], { env: h.env });
+    assert.strictEqual(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout);
+    assert.deepStrictEqual(r.memory.retrieved, [], 'no lesson shares enough words with the task');
+    const requests = h.server.chat();
+    const user = contentText(requests[0]!.body.messages[1]!.content);
+    assert.match(user, /^Adding 2 and 3 gives -1\n\nThe memory bank holds 2 lessons from earlier tasks; none shares enough words/);
+    assert.doesNotMatch(user, /<lessons>|MARK/);
+    const recalled = contentText(requests[1]!.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)!.content);
+    assert.match(recalled, /^<lessons>\n\[11111111\] Check the operator in arithmetic helpers\n[\s\S]*MARKONE/);
+    assert.deepStrictEqual(r.memory.recalled, ['11111111-0000-4000-8000-000000000000']);
+    assert.deepStrictEqual(r.memory.cited, ['11111111-0000-4000-8000-000000000000']);
+  });
+
   it('export then import into a new file gives the same items', async () => {
     const repo = makeRepo(SUM_REPO);
     const memory = path.join(repo, '.reasoningbank', 'memory.sqlite');

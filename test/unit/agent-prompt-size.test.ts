@@ -23,4 +23,11 @@ describe('agent prompt size (lean prompts, docs/ARCHITECTURE.md)', () => {
     assert.match(String(user!.content), /^Fix the bug\.\n\nLessons from earlier tasks follow[\s\S]*<lessons>\n- a lesson\n<\/lessons>$/);
     assert.equal(initialMessages('Fix the bug.', '  \n')[1]!.content, 'Fix the bug.');
   });
+
+  it('says how many lessons recall could search when none was shown, and only then', () => {
+    const user = (lessons: string, unmatched: number) => String(initialMessages('Fix the bug.', lessons, unmatched)[1]!.content);
+    assert.match(user('', 12), /^Fix the bug\.\n\nThe memory bank holds 12 lessons from earlier tasks; none shares enough words[^<]*recall/);
+    assert.doesNotMatch(user('- a lesson', 12), /memory bank holds/, 'lessons shown: the block, no hint');
+    assert.equal(user('', 0), 'Fix the bug.');
+  });
 });

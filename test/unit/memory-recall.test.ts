@@ -43,6 +43,18 @@ describe('lessons the agent chooses from: index, recall, credit for what was use
     assert.deepEqual((await memory.recall({ query: weak })).ids, [ids.money]);
   });
 
+  it('when nothing clears the floor it says how many lessons the agent could still recall (leave-one-out respected)', async () => {
+    const none = await new ReasoningBankMemory(bank).retrieve('dark mode toggle forgets my choice', { k: 8 });
+    assert.deepEqual([none.ids, none.prompt, none.unmatched], [[], '', 3]);
+    const shown = await new ReasoningBankMemory(bank).retrieve('calendar events shown a day early; the day is taken in UTC, not the user zone', { k: 8 });
+    assert.equal(shown.unmatched, undefined, 'lessons were shown: no hint');
+    const leaveOneOut = new ReasoningBankMemory(bank, { excludeTaskHash: taskHash('Invoice total is a cent off') });
+    assert.equal((await leaveOneOut.retrieve('dark mode toggle forgets my choice', { k: 8 })).unmatched, 2);
+    await bank.update(ids.dates, { archived: true });
+    await bank.update(ids.batch, { archived: true });
+    assert.equal((await leaveOneOut.retrieve('dark mode toggle forgets my choice', { k: 8 })).unmatched, undefined, 'nothing left to recall');
+  });
+
   it('recall returns full lessons by full or short id, or by the agent\'s own query; at most three', async () => {
     const memory = new ReasoningBankMemory(bank);
     const byId = await memory.recall({ ids: [shortId(ids.money), `[${shortId(ids.batch)}]`, 'nope-nope'] });

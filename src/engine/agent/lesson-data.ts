@@ -14,6 +14,14 @@ export function lessonsBlock(lessons?: string): string {
   return lessons?.trim() ? renderPrompt('agent-lessons', { lessons: escapeData(lessons.trim()) }) : '';
 }
 
+/**
+ * When no lesson cleared the floor but the bank has some: a lesson worded unlike the task is missed by the
+ * first retrieval, and the agent's own words, once it knows the cause, may find it. No lesson text here.
+ */
+export function recallHint(lessonsInBank: number): string {
+  return lessonsInBank > 0 ? renderPrompt('agent-recall-hint', { lessons: lessonsInBank === 1 ? '1 lesson' : `${lessonsInBank} lessons` }).trim() : '';
+}
+
 /** A recall result: the same delimiters as the first message's block. */
 export function recalledBlock(text: string): string {
   return `<lessons>\n${escapeData(text.trim())}\n</lessons>`;

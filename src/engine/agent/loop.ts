@@ -14,7 +14,7 @@ import { renderPrompt } from '../prompts';
 import { truncateMiddle } from '../text';
 import { redact } from '../memory/redact';
 import { executeTool, TOOL_SPECS, type ToolOutcome } from './tools';
-import { lessonsBlock, recalledBlock } from './lesson-data';
+import { lessonsBlock, recallHint, recalledBlock } from './lesson-data';
 import type { AgentOutcome, RecallTool, StopReason, TrajectoryStep } from './types';
 import type { Workspace } from './confined-worktree';
 import { DEFAULT_CONTEXT_BUDGET_CHARS, elideOldObservations } from './context-budget';
@@ -25,6 +25,8 @@ export interface RunAgentOptions {
   task: string;
   /** the memory layer's lessons text, given after the task as delimited data; absent or blank = no lessons block */
   lessons?: string;
+  /** no lesson was put before the agent but the bank holds this many: the first message says recall may find one */
+  unmatchedLessons?: number;
   /** the `recall` tool's source of lessons; absent: recall says there is no memory bank */
   recall?: RecallTool;
   /** steps of this call */
@@ -52,8 +54,8 @@ export function buildSystemPrompt(): string {
   return renderPrompt('agent', {});
 }
 
-export function initialMessages(task: string, lessons?: string): ChatMessage[] {
-  const block = lessonsBlock(lessons);
+export function initialMessages(task: string, lessons?: string, unmatchedLessons = 0): ChatMessage[] {
+  const block = lessonsBlock(lessons) || recallHint(unmatchedLessons);
   return [
     { role: 'system', content: buildSystemPrompt() },
     { role: 'user', content: block ? `${task}\n\n${block}` : task },
@@ -85,7 +87,7 @@ class Agent {
   private cited: string[] = [];
 
   constructor(private readonly opts: RunAgentOptions) {
-    this.messages = opts.messages ? [...opts.messages] : initialMessages(opts.task, opts.lessons);
+    this.messages = opts.messages ? [...opts.messages] : initialMessages(opts.task, opts.lessons, opts.recall ? opts.unmatchedLessons : 0);
     this.startStep = opts.startStep ?? 0;
     this.attempt = opts.attempt ?? opts.workspace.attempt;
     this.budget = opts.contextBudgetChars ?? DEFAULT_CONTEXT_BUDGET_CHARS;

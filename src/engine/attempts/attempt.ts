@@ -30,6 +30,8 @@ export interface AttemptContext {
   runDir: string;
   task: string;
   lessons: string;
+  /** lessons in the bank when none was put before the agent (see RetrievedForPrompt.unmatched) */
+  unmatchedLessons?: number;
   /** the memory layer's recall for the agent's `recall` tool; absent: nothing to recall */
   recall?: RecallTool;
   testCommand: string | null;
@@ -223,6 +225,7 @@ export async function agentIn(
     workspace: open.workspace,
     task: ctx.task,
     lessons: ctx.lessons,
+    unmatchedLessons: ctx.unmatchedLessons,
     recall: ctx.recall,
     maxSteps: more.maxSteps ?? ctx.maxSteps,
     signal: ctx.signal,

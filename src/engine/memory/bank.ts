@@ -18,7 +18,7 @@ import { LexicalIndex } from './lexical';
 import { SHORT_ID_CHARS, idKey } from './lesson-index';
 import { type RankFilter, lexicalRank } from './ranking';
 import { redact } from './redact';
-import { getItemRow, insertItem, insertRun, publicItem, selectItems, selectRuns, usedAndShown, type ItemRow } from './rows';
+import { allFrom, getItemRow, insertItem, insertRun, publicItem, selectItems, selectRuns, usedAndShown, type ItemRow } from './rows';
 import { loadSqlJs } from './sqlite';
 import type { AddedItem, ItemKind, LessonDraft, MemoryItem, Outcome, Retrieval, RetrievedItem, RunRecord, Source, StoredRun } from './types';
 import { rrf, tokenCosine } from './vectors';
@@ -222,6 +222,15 @@ export class MemoryBank {
     );
     const exact = rows.find((r) => r.id === key);
     return exact ? publicItem(exact) : rows.length === 1 ? publicItem(rows[0]!) : null;
+  }
+
+  /** Active lessons the agent could recall: leave-one-out hides those of the excluded task here too. */
+  async countLessons(opts: { excludeTaskHash?: string } = {}): Promise<number> {
+    await this.store.read();
+    const row = allFrom(this.store.stmt(`SELECT count(*) FROM items WHERE archived = 0 AND kind = 'lesson' AND task_hash <> ?`), [
+      opts.excludeTaskHash ?? '\u0000',
+    ])[0];
+    return Number(row?.[0] ?? 0);
   }
 
   async runs(): Promise<StoredRun[]> {

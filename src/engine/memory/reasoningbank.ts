@@ -29,12 +29,16 @@ export class ReasoningBankMemory implements LessonMemory {
   /** Up to k lessons above the relevance floor: the best in full, the others as index lines. */
   async retrieve(task: string, opts: { k: number; signal?: AbortSignal }): Promise<RetrievedForPrompt> {
     const found = await this.bank.retrieve(task, { k: opts.k, minTerms: INDEX_MIN_TERMS, excludeTaskHash: this.opts.excludeTaskHash, signal: opts.signal });
+    // a lesson worded unlike the task is missed here (lexical ranking wants shared words); the agent's own
+    // words, once it understands the bug, often share them: it should know there is something to search
+    const unmatched = found.items.length ? 0 : await this.bank.countLessons({ excludeTaskHash: this.opts.excludeTaskHash });
     return {
       ids: found.items.map((i) => i.id),
       full: found.items.slice(0, 1).map((i) => i.id),
       prompt: renderLessonIndex(found.items),
       method: found.method,
       items: found.items.map((i) => ({ id: i.id, title: i.title, score: i.score })),
+      ...(unmatched ? { unmatched } : {}),
     };
   }
 
