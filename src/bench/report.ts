@@ -32,7 +32,15 @@ export interface StrategySummary {
   meanStepsResolved: number | null;
   tokens: { prompt: number; completion: number; total: number; meanPerRun: number };
   wallMs: { total: number; meanPerRun: number };
-  memory: { retrieved: number; added: number; runsWithRetrieval: number; recalled: number; cited: number };
+  memory: {
+    retrieved: number;
+    added: number;
+    runsWithRetrieval: number;
+    recalled: number;
+    cited: number;
+    /** runs shown no lesson but told the bank holds some; of them, those that recalled one, and those resolved */
+    hinted: { runs: number; recalled: number; resolved: number };
+  };
   perPass: PassSummary[];
   /** this strategy minus `none` (null when `none` was not run, or for `none` itself) */
   vsNone: {
@@ -125,6 +133,7 @@ const runLabel = (r: BenchRun, streams: number) => (streams > 1 ? `${r.task}@${r
 
 export function summarize(strategy: StrategyName, runs: BenchRun[]): Omit<StrategySummary, 'vsNone'> {
   const mine = runs.filter((r) => r.strategy === strategy);
+  const hinted = mine.filter((r) => r.hinted);
   const ok = mine.filter((r) => r.status !== 'error');
   const resolved = mine.filter((r) => r.status === 'resolved');
   const prompt = mine.reduce((s, r) => s + r.tokens.prompt, 0);
@@ -148,6 +157,11 @@ export function summarize(strategy: StrategyName, runs: BenchRun[]): Omit<Strate
       runsWithRetrieval: mine.filter((r) => r.retrieved.length > 0).length,
       recalled: mine.reduce((s, r) => s + (r.recalled?.length ?? 0), 0),
       cited: mine.reduce((s, r) => s + (r.cited?.length ?? 0), 0),
+      hinted: {
+        runs: hinted.length,
+        recalled: hinted.filter((r) => r.recalled?.length).length,
+        resolved: hinted.filter((r) => r.status === 'resolved').length,
+      },
     },
     perPass: passes.map((pass) => {
       const these = mine.filter((r) => r.pass === pass);
@@ -342,6 +356,13 @@ export function renderMarkdown(report: BenchReport, opts: { svgFile?: string } =
   if (withMemory.length) {
     const perRun = (n: number, st: StrategySummary) => num(n / st.runs);
     out.push('', `Lessons per run (shown / recalled / cited): ${withMemory.map((st) => `${st.strategy} ${perRun(st.memory.retrieved, st)} / ${perRun(st.memory.recalled, st)} / ${perRun(st.memory.cited, st)}`).join(' · ')}.`);
+    const hinted = withMemory.filter((st) => st.memory.hinted.runs > 0);
+    if (hinted.length) {
+      out.push(
+        '',
+        `Runs shown no lesson but told the bank holds some (recalled one / resolved): ${hinted.map((st) => `${st.strategy} ${st.memory.hinted.runs} (${st.memory.hinted.recalled} / ${st.memory.hinted.resolved})`).join(' · ')}.`,
+      );
+    }
   }
   if (!hasNone) out.push('', '_Add `none` to `--strategy` to see each strategy against the vanilla agent._');
   else {

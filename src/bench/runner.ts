@@ -42,6 +42,8 @@ export interface BenchRun {
   /** ids the agent opened with `recall`, and those it cited in `finish` (absent in records of older benches) */
   recalled?: string[];
   cited?: string[];
+  /** nothing was shown, but the agent was told the bank holds lessons it may recall (absent in older records) */
+  hinted?: boolean;
   /** ids of the memory items this run added (merged ones included) */
   added: string[];
   /** the subset of `added` that was merged into an item that already existed */
@@ -140,9 +142,12 @@ async function runOne(
   const model = opts.model.child({ newRun: true });
   const started = Date.now();
   // what the events said, for the record of a run that ends in an error
-  const seen = { retrieved: [] as string[], added: [] as string[], merged: new Set<string>(), steps: 0 };
+  const seen = { retrieved: [] as string[], hinted: false, added: [] as string[], merged: new Set<string>(), steps: 0 };
   const events: EventSink = (event) => {
-    if (event.type === 'memory-retrieved') seen.retrieved = event.items.map((i) => i.id);
+    if (event.type === 'memory-retrieved') {
+      seen.retrieved = event.items.map((i) => i.id);
+      seen.hinted = !!event.unmatched;
+    }
     if (event.type === 'memory-added') {
       for (const item of event.items) {
         seen.added.push(item.id);
@@ -205,6 +210,7 @@ async function runOne(
       retrieved: result.memory.retrieved,
       recalled: result.memory.recalled ?? [],
       cited: result.memory.cited ?? [],
+      ...(seen.hinted ? { hinted: true } : {}),
       added: result.memory.added,
       merged: result.memory.added.filter((id) => seen.merged.has(id)),
       judge: {
@@ -233,6 +239,7 @@ async function runOne(
       retrieved: seen.retrieved,
       recalled: [],
       cited: [],
+      ...(seen.hinted ? { hinted: true } : {}),
       added: seen.added,
       merged: [...seen.merged],
       judge: null,

@@ -68,7 +68,7 @@ describe('bench report', () => {
     assert.deepStrictEqual([rb.resolved, rb.errors], [5, 0]);
     assert.strictEqual(rb.meanSteps, (10 + 6 + 8 + 4 + 4 + 4) / 6);
     assert.strictEqual(rb.meanStepsResolved, (6 + 8 + 4 + 4 + 4) / 5);
-    assert.deepStrictEqual(rb.memory, { retrieved: 6, added: 4, runsWithRetrieval: 5, recalled: 0, cited: 0 });
+    assert.deepStrictEqual(rb.memory, { retrieved: 6, added: 4, runsWithRetrieval: 5, recalled: 0, cited: 0, hinted: { runs: 0, recalled: 0, resolved: 0 } });
     assert.strictEqual(rb.tokens.total, 5 * 1100 + 2200);
   });
 
@@ -106,6 +106,17 @@ describe('bench report', () => {
     const report = buildReport(runs, META);
     assert.deepStrictEqual([report.strategies[1]!.memory.recalled, report.strategies[1]!.memory.cited], [3, 6]);
     assert.match(renderMarkdown(report), /Lessons per run \(shown \/ recalled \/ cited\): reasoningbank 1\.0 \/ 0\.5 \/ 1\.0\./);
+  });
+
+  it('counts the runs shown no lesson but told the bank holds some: how many recalled one, how many resolved', () => {
+    const rb = RUNS.filter((r) => r.strategy === 'reasoningbank');
+    const hinted = new Set([rb[0], rb[1]]);
+    const runs = RUNS.map((r) => (hinted.has(r) ? { ...r, retrieved: [], hinted: true, recalled: r === rb[0] ? ['x'] : [] } : r));
+    const report = buildReport(runs, META);
+    const want = { runs: 2, recalled: 1, resolved: [rb[0], rb[1]].filter((r) => r!.status === 'resolved').length };
+    assert.deepStrictEqual(report.strategies[1]!.memory.hinted, want);
+    assert.match(renderMarkdown(report), new RegExp(`Runs shown no lesson but told the bank holds some \\(recalled one / resolved\\): reasoningbank 2 \\(1 / ${want.resolved}\\)\\.`));
+    assert.doesNotMatch(renderMarkdown(buildReport(RUNS, META)), /Runs shown no lesson/, 'no hinted run, no line');
   });
 
   it('builds the report with differences only where none ran', () => {
