@@ -1,6 +1,6 @@
 /**
- * Retrieval quality on the labelled sets (test/fixtures/retrieval-hard-set.json, and the older, easier
- * retrieval-set.json as a regression check): recall@1, recall@3, recall of the 8-candidate index list, and
+ * Retrieval quality on the labelled sets (test/fixtures/retrieval-hard-set.json, its repeat reports and near
+ * misses in retrieval-repeat-set.json, and the older, easier retrieval-set.json as a regression check): recall@1, recall@3, recall of the 8-candidate index list, and
  * the false-injection rate (queries with no relevant lesson that still get something above the floor), for
  * lexical ranking alone, lexical + an embedded sentence model (when its npm packages are installed), and
  * endpoint embeddings. The endpoint here is the scripted server's hashed bag of words, which is NOT
@@ -15,7 +15,7 @@ import { OpenAIChatModel, resolveLlmSettings } from '../src/engine/llm/openai-mo
 import { MemoryBank } from '../src/engine/memory';
 import { DEFAULT_MIN_COSINE } from '../src/engine/memory/bank';
 import type { Embedder } from '../src/engine/memory/embeddings';
-import { INDEX_MIN_TERMS } from '../src/engine/memory/reasoningbank';
+import { INDEX_MIN_TERMS, showInFull } from '../src/engine/memory/reasoningbank';
 import { ScriptedServer } from '../test/fixtures/scripted-server';
 import { hashedEmbedding } from './memory';
 
@@ -60,13 +60,14 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
   try {
     if ((await bank.list()).length === 0) await bank.importJsonl(set.items.map((i) => JSON.stringify({ ...i, source: 'single' })).join('\n'));
     await bank.retrieve('warm up: embeds every item once', { k: 1 });
-    const results: { ids: string[]; relevant: string[]; hard: boolean }[] = [];
+    const results: { ids: string[]; relevant: string[]; hard: boolean; full: boolean }[] = [];
     const ms: number[] = [];
     for (const q of set.queries) {
       const t0 = performance.now();
       const found = await bank.retrieve(q.text, { k: CANDIDATES, minTerms: INDEX_MIN_TERMS, minCosine });
       ms.push(performance.now() - t0);
-      results.push({ ids: found.items.map((i) => i.id), relevant: q.relevant, hard: !!q.hard });
+      const full = found.items.length > 0 && showInFull(found.items[0]!, found.queryTerms);
+      results.push({ ids: found.items.map((i) => i.id), relevant: q.relevant, hard: !!q.hard, full });
     }
     const unrelated = results.filter((r) => r.relevant.length === 0);
     const withLessons = results.filter((r) => r.relevant.length > 0);
@@ -77,12 +78,38 @@ export async function evaluate(set: LabelledSet, file: string, model: Embedder |
         ? { hard: score(withLessons.filter((r) => r.hard)), notHard: score(withLessons.filter((r) => !r.hard)) }
         : {}),
       falseInjectionRate: unrelated.length ? round(unrelated.filter((r) => r.ids.length > 0).length / unrelated.length) : null,
+      // of those, a lesson shown in full (the rest get index lines only)
+      falseFullLessonRate: unrelated.length ? round(unrelated.filter((r) => r.full).length / unrelated.length) : null,
+      // a relevant lesson is the one shown in full
+      relevantShownInFull: round(
+        withLessons.reduce((n, r) => n + (r.full && r.relevant.includes(r.ids[0]!) ? 1 : 0), 0) / Math.max(1, withLessons.reduce((n, r) => n + r.relevant.length, 0)),
+      ),
       unrelatedQueries: unrelated.length,
       retrieveMs: { p50: round(ms[Math.floor(ms.length / 2)]!), p95: round(ms[Math.floor(ms.length * 0.95)]!), max: round(ms[ms.length - 1]!) },
     };
   } finally {
     bank.close();
   }
+}
+
+interface RepeatSet {
+  pairs: { first: string; relevant: string[]; repeat: string; sameProductOtherBug?: string }[];
+}
+
+/**
+ * test/fixtures/retrieval-repeat-set.json over the hard set's lessons: for each lexically hard query, a later
+ * report of the same bug by another user of the same product ("repeat"), and for half of them a report of
+ * another bug in the same feature area that no lesson helps with ("near miss"): the unrelated queries of the
+ * hard set are far-off topics, these share the product's words.
+ */
+function repeatSet(hard: LabelledSet, repeats: RepeatSet): LabelledSet {
+  return {
+    items: hard.items,
+    queries: [
+      ...repeats.pairs.map((p) => ({ text: p.repeat, relevant: p.relevant })),
+      ...repeats.pairs.filter((p) => p.sameProductOtherBug).map((p) => ({ text: p.sameProductOtherBug!, relevant: [] })),
+    ],
+  };
 }
 
 /**
@@ -116,7 +143,9 @@ async function embeddedModel(): Promise<{ embedder: Embedder; loadMs: number } |
 
 export async function run(): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-bench-retrieval-'));
-  const sets = { hard: loadSet('retrieval-hard-set.json'), regression: loadSet('retrieval-set.json') };
+  const hard = loadSet('retrieval-hard-set.json');
+  const repeats: RepeatSet = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'retrieval-repeat-set.json'), 'utf8'));
+  const sets = { hard, repeatsAndNearMisses: repeatSet(hard, repeats), regression: loadSet('retrieval-set.json') };
   const server = new ScriptedServer({ embeddings: (input) => input.map((t) => hashedEmbedding(t)) });
   await server.start();
   try {

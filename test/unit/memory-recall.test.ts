@@ -43,6 +43,17 @@ describe('lessons the agent chooses from: index, recall, credit for what was use
     assert.deepEqual((await memory.recall({ query: weak })).ids, [ids.money]);
   });
 
+  it('a weaker match (three shared terms, not four) is only listed: no lesson in full, none counted as used', async () => {
+    const memory = new ReasoningBankMemory(bank);
+    const got = await memory.retrieve('the invoice total is wrong by a cent', { k: 8 });
+    assert.deepEqual(got.ids, [ids.money]);
+    assert.deepEqual(got.full, []);
+    assert.match(got.prompt, new RegExp(`^Lessons that may apply, none a close match \\(open with recall by id\\):\\n- \\[${shortId(ids.money)}\\] Keep money in integer cents — `));
+    assert.doesNotMatch(got.prompt, /Sum integers and round once/, 'the content stays out until the agent opens it');
+    const strong = await memory.retrieve('the invoice total is wrong by a cent: sum integer cents', { k: 8 });
+    assert.deepEqual(strong.full, [ids.money], 'four shared terms: shown in full');
+  });
+
   it('when nothing clears the floor it says how many lessons the agent could still recall (leave-one-out respected)', async () => {
     const none = await new ReasoningBankMemory(bank).retrieve('dark mode toggle forgets my choice', { k: 8 });
     assert.deepEqual([none.ids, none.prompt, none.unmatched], [[], '', 3]);

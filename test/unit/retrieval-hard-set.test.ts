@@ -48,3 +48,21 @@ describe('the harder labelled retrieval set', () => {
     }
   });
 });
+
+describe('the repeat-report set built on it', () => {
+  const REPEATS: { pairs: { first: string; relevant: string[]; repeat: string; sameProductOtherBug?: string }[] } = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'retrieval-repeat-set.json'), 'utf8'),
+  );
+
+  it('has a later report for every lexically hard query, with its labels, and 20 near misses', () => {
+    const hard = SET.queries.filter((q) => q.hard && q.relevant.length);
+    assert.equal(REPEATS.pairs.length, hard.length);
+    for (const p of REPEATS.pairs) {
+      const q = hard.find((h) => h.text === p.first);
+      assert.ok(q, `"${p.first}" is a hard query of the hard set`);
+      assert.deepEqual(p.relevant, q.relevant);
+      assert.ok(p.repeat.trim() && p.repeat !== p.first);
+    }
+    assert.equal(REPEATS.pairs.filter((p) => p.sameProductOtherBug?.trim()).length, 20);
+  });
+});

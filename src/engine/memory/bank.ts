@@ -146,7 +146,7 @@ export class MemoryBank {
 
   async retrieve(query: string, opts: RetrieveOptions = {}): Promise<Retrieval> {
     const k = opts.k ?? DEFAULT_RETRIEVE_K;
-    if (k <= 0 || !query.trim()) return { items: [], method: 'none' };
+    if (k <= 0 || !query.trim()) return { items: [], method: 'none', queryTerms: 0 };
     throwIfAborted(opts.signal);
     const filter: RankFilter = { kind: opts.kind === undefined ? 'lesson' : opts.kind, excludeTaskHash: opts.excludeTaskHash };
     let db = await this.store.read();
@@ -179,11 +179,11 @@ export class MemoryBank {
       items.push({
         ...publicItem(row),
         score,
-        ...(l ? { bm25: l.bm25, coverage: l.coverage } : {}),
+        ...(l ? { bm25: l.bm25, coverage: l.coverage, matched: l.matched } : {}),
         ...(cosine.has(id) ? { cosine: cosine.get(id) } : {}),
       });
     }
-    return { items, method: semantic ? 'hybrid' : 'lexical' };
+    return { items, method: semantic ? 'hybrid' : 'lexical', queryTerms: lexical.distinct };
   }
 
   /** The same ranking as retrieve, for people browsing: any lexical match counts, every kind. */

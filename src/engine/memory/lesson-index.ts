@@ -70,10 +70,11 @@ export function renderIndexLine(item: Shown): string {
   return `- [${shortId(item.id)}] ${clip(item.title, INDEX_CHARS.title)} — ${clip(item.description, INDEX_CHARS.description)} (${provenance(item.source)}; ${evidence(item)})`;
 }
 
-/** The best item in full, the rest as index lines; '' for none. */
-export function renderLessonIndex(items: Shown[]): string {
+/** The best item in full (unless `full` is false: a weak match) and the rest as index lines; '' for none. */
+export function renderLessonIndex(items: Shown[], opts: { full?: boolean } = {}): string {
   const [best, ...rest] = items;
   if (!best) return '';
+  if (opts.full === false) return `Lessons that may apply, none a close match (open with recall by id):\n${items.map(renderIndexLine).join('\n')}`;
   const parts = [renderFullLesson(best)];
   if (rest.length) parts.push(`More lessons that may apply (open with recall by id):\n${rest.map(renderIndexLine).join('\n')}`);
   return parts.join('\n\n');

@@ -4,7 +4,7 @@
  * corrected. Attempts that never ran (endpoint down) or could not be judged teach nothing.
  */
 import type { LearnInput, LessonMemory, RecallRequest, Recalled, RetrievedForPrompt } from '../lesson-memory';
-import type { AddedItem, RunRecord } from './types';
+import type { AddedItem, RetrievedItem, RunRecord } from './types';
 import type { MemoryBank } from './bank';
 import { distillLessons } from './distill';
 import { renderFullLessons, renderLessonIndex } from './lesson-index';
@@ -19,6 +19,22 @@ export const RECALL_MAX = 3;
  * relevant lessons lost from the top 3 (docs/PERFORMANCE.md); the agent's recall still searches with 2.
  */
 export const INDEX_MIN_TERMS = 3;
+/**
+ * Distinct task terms the best lesson must share to be shown in full; below it every candidate is an index
+ * line the agent may open. Three shared terms still let a report of another bug in the same feature area
+ * through (half of such reports in test/fixtures/retrieval-repeat-set.json), and a lesson shown in full is
+ * both more misleading and credited as used; four shows none of those in full (docs/PERFORMANCE.md).
+ */
+export const FULL_MIN_TERMS = 4;
+
+/**
+ * Whether a retrieved lesson is a match strong enough to show in full: enough shared terms (all of them for a
+ * short task), or a match by an endpoint's embeddings alone (not measurable here; shown as before).
+ */
+export function showInFull(item: Pick<RetrievedItem, 'matched' | 'cosine'>, queryTerms: number): boolean {
+  if (item.matched === undefined) return item.cosine !== undefined;
+  return item.matched >= Math.min(FULL_MIN_TERMS, queryTerms);
+}
 
 export class ReasoningBankMemory implements LessonMemory {
   constructor(
@@ -26,16 +42,17 @@ export class ReasoningBankMemory implements LessonMemory {
     private readonly opts: { excludeTaskHash?: string } = {},
   ) {}
 
-  /** Up to k lessons above the relevance floor: the best in full, the others as index lines. */
+  /** Up to k lessons above the relevance floor: the best in full when it matches strongly, the others as index lines. */
   async retrieve(task: string, opts: { k: number; signal?: AbortSignal }): Promise<RetrievedForPrompt> {
     const found = await this.bank.retrieve(task, { k: opts.k, minTerms: INDEX_MIN_TERMS, excludeTaskHash: this.opts.excludeTaskHash, signal: opts.signal });
     // a lesson worded unlike the task is missed here (lexical ranking wants shared words); the agent's own
     // words, once it understands the bug, often share them: it should know there is something to search
     const unmatched = found.items.length ? 0 : await this.bank.countLessons({ excludeTaskHash: this.opts.excludeTaskHash });
+    const full = found.items.length > 0 && showInFull(found.items[0]!, found.queryTerms);
     return {
       ids: found.items.map((i) => i.id),
-      full: found.items.slice(0, 1).map((i) => i.id),
-      prompt: renderLessonIndex(found.items),
+      full: full ? [found.items[0]!.id] : [],
+      prompt: renderLessonIndex(found.items, { full }),
       method: found.method,
       items: found.items.map((i) => ({ id: i.id, title: i.title, score: i.score })),
       ...(unmatched ? { unmatched } : {}),

@@ -50,6 +50,8 @@ export interface RetrievedItem extends MemoryItem {
   bm25?: number;
   /** IDF-weighted share (0..1) of the task's distinctive terms the item contains, when it matched lexically */
   coverage?: number;
+  /** how many distinct task terms the item contains, when it matched lexically */
+  matched?: number;
   /** cosine similarity of the item's embedding to the task's, when embeddings were used */
   cosine?: number;
 }
@@ -57,6 +59,8 @@ export interface RetrievedItem extends MemoryItem {
 export interface Retrieval {
   items: RetrievedItem[];
   method: RetrievalMethod;
+  /** distinct content terms of the query (stopwords and numbers left out), known to the bank or not */
+  queryTerms: number;
 }
 
 export interface AddedItem {
