@@ -15,7 +15,7 @@ import { testsLine } from '../attempts/attempt-text';
 export const RECALL_MAX = 3;
 /**
  * Distinct task terms a lesson must share to be put before the agent unasked. Stricter than the bank's
- * default (2): on the labelled sets it cuts false injections from 53 % to 7 % of unrelated tasks for 3 of 99
+ * default (2): on the labelled sets it cuts false injections from 58 % to 8 % of unrelated tasks for 3 of 99
  * relevant lessons lost from the top 3 (docs/PERFORMANCE.md); the agent's recall still searches with 2.
  */
 export const INDEX_MIN_TERMS = 3;
