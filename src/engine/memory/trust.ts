@@ -26,7 +26,7 @@ export async function bankOrigin(file: string): Promise<BankOrigin | null> {
   const paths = [file];
   const real = realPath(file);
   // a committed symlink is checked as itself and as the file it names, which may be tracked on its own
-  if (real && real !== file) paths.push(real);
+  if (real && real !== path.resolve(file)) paths.push(real);
   const found = (await Promise.all(paths.map(originOfPath))).filter((o): o is BankOrigin => o !== null);
   if (!found.length) return null;
   return { reason: found[0]!.reason, identity: found.map((o) => o.identity).join(' ') };
