@@ -140,7 +140,7 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   const error = solveErrorOf(result);
   s.log.info(`run ${ticket}: ${result.status}${error ? ` (${error.code}: ${error.message})` : ''}`);
   s.tree.refresh();
-  if (interactive && error?.untrustedMemory && (await confirmBank(s, error.untrustedMemory, error.message))) {
+  if (interactive && error?.untrustedMemory && (await confirmBank(s, error.untrustedMemory))) {
     return runSolve(s, args, interactive);
   }
   if (interactive) void announce(s, result);
@@ -151,14 +151,13 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
  * A bank that came with the repository or from another user is used once the user confirms it, by name;
  * what is remembered is this version of it, so a bank that changed since is asked about again.
  */
-async function confirmBank(s: Services, bank: UntrustedMemory, why: string): Promise<boolean> {
-  const origin = why.split(';')[0];
+async function confirmBank(s: Services, bank: UntrustedMemory): Promise<boolean> {
   const pick = await vscode.window.showWarningMessage(
     bank.changed ? `The memory bank ${bank.file} changed since you trusted it. Use this version?` : `Use the memory bank ${bank.file}?`,
     {
       modal: true,
       detail:
-        `${origin}. Its lessons are shown to the agent as advice; a bank from elsewhere could carry instructions. ` +
+        `It ${bank.reason}. Its lessons are shown to the agent as advice; a bank from elsewhere could carry instructions. ` +
         `Review it in the Memory view first if unsure.${bank.changed ? ' Until you confirm it, runs do not use it.' : ''}`,
     },
     'Use this bank',

@@ -4,11 +4,9 @@
  * Versions before this kept paths alone (`reasoningBank.trustedBanks`); those count as not confirmed.
  */
 import type * as vscode from 'vscode';
+import type { UntrustedMemory } from '../server/protocol';
 
-export interface TrustedBank {
-  file: string;
-  identity: string;
-}
+export type TrustedBank = Pick<UntrustedMemory, 'file' | 'identity'>;
 
 const KEY = 'reasoningBank.trustedBankVersions';
 const PATHS_ONLY_KEY = 'reasoningBank.trustedBanks';

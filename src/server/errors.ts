@@ -13,7 +13,7 @@ export function toResponseError(err: unknown): ResponseError<EngineErrorData> {
 export function toSolveError(err: unknown, signal?: AbortSignal): SolveErrorResult {
   if (isCancelled(err, signal)) return { status: 'error', error: { code: 'cancelled', message: 'the run was cancelled' } };
   const code = err instanceof EngineError ? err.code : 'internal';
-  const untrusted = err instanceof UntrustedBankError ? { untrustedMemory: { file: err.file, identity: err.origin.identity, changed: err.changed } } : {};
+  const untrusted = err instanceof UntrustedBankError ? { untrustedMemory: { file: err.file, reason: err.origin.reason, identity: err.origin.identity, changed: err.changed } } : {};
   return { status: 'error', error: { code, message: errorMessage(err), ...untrusted } };
 }
 

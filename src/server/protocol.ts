@@ -76,6 +76,8 @@ export interface SolveParams {
 /** With error code `untrusted-memory`: the bank that needs confirming, as the extension remembers it. */
 export interface UntrustedMemory {
   file: string;
+  /** completes "the memory bank FILE …": where it came from */
+  reason: string;
   /** the version confirmed; a pull or checkout that brings another one changes it, our own writes do not */
   identity: string;
   /** it had been confirmed, as another identity */

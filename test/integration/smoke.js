@@ -118,6 +118,7 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.locator('.editor-actions [aria-label^="Discard patch"], .title-actions [aria-label^="Discard patch"]').first().click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 15000 });
     await require('./smoke-scale').scaleSmoke({ page, shot, palette, workspace, out });
+    await require('./smoke-trust').trustSmoke({ page, shot, palette, startSolve, issue: ISSUE, workspace, llm, out });
     return out;
   } catch (err) {
     await shot('smoke-failure.png').catch(() => undefined);

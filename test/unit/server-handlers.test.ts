@@ -188,6 +188,7 @@ describe('server handlers (in-memory connection)', function () {
       const asked = refused!.untrustedMemory!;
       assert.equal(asked.file, memoryFile);
       assert.equal(asked.changed, false);
+      assert.equal(asked.reason, 'is tracked by git (it came with the repository)');
       assert.match(asked.identity, /^git:[0-9a-f]{40}$/);
       assert.equal(notes.filter((n) => n.method === 'run/event').length, 0, 'nothing ran');
 
