@@ -26,7 +26,7 @@ import { resolveId } from './memory/lesson-index';
 import { createRunDir, newRunId, writeRunRecord } from './run-record';
 import { detectSandbox } from './sandbox/sandbox';
 import { UNSANDBOXED, type NetworkMode, type Sandbox } from './sandbox/types';
-import { untrustedBankReason } from './memory/trust';
+import { assertTrustedBank } from './memory/trust';
 
 export const DEFAULT_MAX_STEPS = 50;
 /** candidates above the relevance floor put before the agent: the best in full, the others as index lines */
@@ -65,6 +65,8 @@ export interface SolveOptions {
   noSandbox?: boolean;
   /** use the memory bank even if git tracks it or another user created it */
   trustMemory?: boolean;
+  /** the identity of the bank the user confirmed (VS Code): trusted while the bank still has it (memory/trust.ts) */
+  trustedMemory?: string;
   approveCommand?: CommandApprover;
   /** lessons put before the agent per task: one in full, the rest as index lines (default 8) */
   retrieveK?: number;
@@ -94,7 +96,7 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
 
   const sandbox = await chooseSandbox(opts, warn);
   const memoryFile = opts.memoryFile ?? defaultMemoryPath(plan.repoTop);
-  if (!opts.noMemory && !opts.lessonMemory && !opts.trustMemory) await assertTrustedBank(memoryFile);
+  if (!opts.noMemory && !opts.lessonMemory && !opts.trustMemory) await assertTrustedBank(memoryFile, opts.trustedMemory);
 
   await pruneStaleWorktrees(plan.repoTop, { worktreeDir: opts.worktreeDir }).catch((err) => warn(`could not prune stale worktrees: ${errorMessage(err)}`));
   const runId = newRunId();
@@ -175,17 +177,6 @@ async function chooseSandbox(opts: SolveOptions, warn: (message: string) => void
     return UNSANDBOXED;
   }
   return detectSandbox(opts.network ?? 'off', { otherwise: 'Or pass --no-sandbox to run them unconfined.' });
-}
-
-/** A bank that came with a clone, or from another user, steers the agent only once the user confirmed it. */
-async function assertTrustedBank(file: string): Promise<void> {
-  const reason = await untrustedBankReason(file);
-  if (!reason) return;
-  throw new EngineError(
-    'untrusted-memory',
-    `the memory bank ${file} ${reason}; its lessons would steer the agent, so it is not used until you confirm it. ` +
-      `Review it (\`reasoningbank memory list --memory ${file}\`), then run again with --trust-memory or --memory ${file}, or with --no-memory.`,
-  );
 }
 
 /** The caller's lesson memory (it closes it), or the bank's, which this run opens and closes. */

@@ -5,13 +5,14 @@
  */
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { solveErrorOf, type SolveOutcome, type SolveParams } from '../server/protocol';
+import { solveErrorOf, type SolveOutcome, type SolveParams, type UntrustedMemory } from '../server/protocol';
 import { isProgrammaticArg, type Services } from './services';
 import type { RunState } from './runs';
 import { assertTrusted } from './trust';
 import { llmConfig, memoryFileFor, readSettings, settingsProblems, worktreeDirFor, type Settings } from './settings';
 import { requireFolder } from './workspace-folder';
 import { readApiKey } from './secrets';
+import { confirmedIdentity, rememberConfirmed } from './trusted-banks';
 import type { SolveArgs } from '../server/solve-args';
 
 
@@ -109,7 +110,7 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
     llm: await llmConfig(settings, s.context.secrets),
     approval: { policy: settings.commandApproval, allowedCommands: [...settings.allowedCommands, ...s.alwaysAllowed()] },
     network: settings.network,
-    trustMemory: trustedBanks(s).includes(memoryFileFor(folder, settings)),
+    trustedMemory: confirmedIdentity(s.context.workspaceState, memoryFileFor(folder, settings)),
   };
   let result: SolveOutcome;
   try {
@@ -139,28 +140,30 @@ export async function runSolve(s: Services, args: SolveArgs, interactive: boolea
   const error = solveErrorOf(result);
   s.log.info(`run ${ticket}: ${result.status}${error ? ` (${error.code}: ${error.message})` : ''}`);
   s.tree.refresh();
-  if (interactive && error?.code === 'untrusted-memory' && (await confirmBank(s, params.memoryFile, error.message))) {
+  if (interactive && error?.untrustedMemory && (await confirmBank(s, error.untrustedMemory))) {
     return runSolve(s, args, interactive);
   }
   if (interactive) void announce(s, result);
   return result;
 }
 
-const TRUSTED_BANKS = 'reasoningBank.trustedBanks';
-
-function trustedBanks(s: Services): string[] {
-  return s.context.workspaceState.get<string[]>(TRUSTED_BANKS, []);
-}
-
-/** A bank that came with the repository or from another user is used once the user confirms it, by name. */
-async function confirmBank(s: Services, file: string, why: string): Promise<boolean> {
+/**
+ * A bank that came with the repository or from another user is used once the user confirms it, by name;
+ * what is remembered is this version of it, so a bank that changed since is asked about again.
+ */
+async function confirmBank(s: Services, bank: UntrustedMemory): Promise<boolean> {
   const pick = await vscode.window.showWarningMessage(
-    `Use the memory bank ${file}?`,
-    { modal: true, detail: `${why.split(';')[0]}. Its lessons are shown to the agent as advice; a bank from elsewhere could carry instructions. Review it in the Memory view first if unsure.` },
+    bank.changed ? `The memory bank ${bank.file} changed since you trusted it. Use this version?` : `Use the memory bank ${bank.file}?`,
+    {
+      modal: true,
+      detail:
+        `It ${bank.reason}. Its lessons are shown to the agent as advice; a bank from elsewhere could carry instructions. ` +
+        `Review it in the Memory view first if unsure.${bank.changed ? ' Until you confirm it, runs do not use it.' : ''}`,
+    },
     'Use this bank',
   );
   if (pick !== 'Use this bank') return false;
-  await s.context.workspaceState.update(TRUSTED_BANKS, [...trustedBanks(s), file]);
+  await rememberConfirmed(s.context.workspaceState, bank);
   return true;
 }
 

@@ -69,20 +69,37 @@ export interface SolveParams {
   approval: { policy: CommandApproval; allowedCommands: string[] };
   /** network inside the sandbox (`reasoningBank.network`); default "off" */
   network?: 'on' | 'off';
-  /** the user confirmed a memory bank that git tracks or another user created */
-  trustMemory?: boolean;
+  /** the identity of the memory bank the user confirmed (UntrustedMemory.identity); used while the bank keeps it */
+  trustedMemory?: string;
+}
+
+/** With error code `untrusted-memory`: the bank that needs confirming, as the extension remembers it. */
+export interface UntrustedMemory {
+  file: string;
+  /** completes "the memory bank FILE …": where it came from */
+  reason: string;
+  /** the version confirmed; a pull or checkout that brings another one changes it, our own writes do not */
+  identity: string;
+  /** it had been confirmed, as another identity */
+  changed: boolean;
 }
 
 /** What `solve --json` prints when the run could not happen or was cancelled. */
 export interface SolveErrorResult {
   status: 'error';
-  error: { code: string; message: string };
+  error: SolveError;
+}
+
+export interface SolveError {
+  code: string;
+  message: string;
+  untrustedMemory?: UntrustedMemory;
 }
 
 export type SolveOutcome = SolveResult | SolveErrorResult;
 
 /** The error of a failed or cancelled run, undefined for a run that finished (resolved or not). */
-export function solveErrorOf(r: SolveOutcome): { code: string; message: string } | undefined {
+export function solveErrorOf(r: SolveOutcome): SolveError | undefined {
   return r.status === 'error' ? (r.error ?? { code: 'internal', message: 'the run failed' }) : undefined;
 }
 

@@ -28,7 +28,7 @@ const solveParamsSchema = solveArgsSchema.extend({
   }),
   approval: z.object({ policy: z.enum(['ask', 'allowlist', 'auto']), allowedCommands: z.array(z.string()) }),
   network: z.enum(['on', 'off']).optional(),
-  trustMemory: z.boolean().optional(),
+  trustedMemory: z.string().min(1).optional(),
 });
 
 export function parseSolveParams(value: unknown): SolveParams {

@@ -13,10 +13,11 @@ async function palette(page, title, timeoutMs = 60000) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() }).first();
   for (;;) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 15000 });
-    // typing key by key does not filter reliably in headless chromium; fill does
-    await input.fill(`>${title}`);
     try {
+      // a walkthrough opening as the workbench starts can take focus (and the F1 with it)
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      // typing key by key does not filter reliably in headless chromium; fill does
+      await input.fill(`>${title}`);
       await row.waitFor({ state: 'visible', timeout: 5000 });
       break;
     } catch (err) {
@@ -118,6 +119,7 @@ async function smoke({ browser, host, workspace, results, llm }) {
     await page.locator('.editor-actions [aria-label^="Discard patch"], .title-actions [aria-label^="Discard patch"]').first().click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 15000 });
     await require('./smoke-scale').scaleSmoke({ page, shot, palette, workspace, out });
+    await require('./smoke-trust').trustSmoke({ page, shot, palette, startSolve, issue: ISSUE, workspace, llm, out });
     return out;
   } catch (err) {
     await shot('smoke-failure.png').catch(() => undefined);

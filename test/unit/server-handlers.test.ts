@@ -4,6 +4,7 @@
  * OpenAI-compatible server for a solve. Only the transport (JSON-RPC over IPC) is left out.
  */
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { registerHandlers } from '../../src/server/register';
@@ -11,7 +12,8 @@ import { MAX_ATTEMPTS } from '../../src/server/solve-args';
 import { MAX_K } from '../../src/engine/solve';
 import { engineEndpoint, extensionEndpoint, solveErrorOf, type Connection, type ExtensionEndpoint, type SolveParams, type ServerNotifications } from '../../src/server/protocol';
 import { ScriptedServer } from '../fixtures/scripted-server';
-import { SUM_FIX, SUM_REPO, cleanupTempDirs, makeRepo, tempDir } from '../fixtures/repos';
+import { MemoryBank } from '../../src/engine/memory';
+import { SUM_FIX, SUM_REPO, cleanupTempDirs, git, makeRepo, tempDir } from '../fixtures/repos';
 
 type Handler = (params: unknown, token?: unknown) => unknown;
 
@@ -156,6 +158,58 @@ describe('server handlers (in-memory connection)', function () {
       assert.deepEqual([events[0]!.event.type, events.at(-1)!.event.type], ['run-start', 'run-end']);
       const denied = server.chat().flatMap((r) => r.body.messages).find((m) => m.role === 'tool' && String(m.content).includes('not now'));
       assert.ok(denied, 'the denial reached the model as the tool result');
+    });
+
+    it('a committed bank runs only as the version confirmed: the refusal names its identity, the confirmed identity runs, a new commit is refused as changed', async () => {
+      server.setScript({
+        agent: (ctx) => (ctx.step === 0 ? { toolCalls: [{ name: 'edit_file', arguments: SUM_FIX }] } : { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed' } }] }),
+        structured: { judge: () => ({ json: { success: true, reason: 'fixed' } }), memory_items: () => ({ json: { items: [] } }) },
+      });
+      const repo = makeRepo(SUM_REPO);
+      const memoryFile = path.join(repo, '.reasoningbank', 'memory.sqlite');
+      const commitLesson = async (title: string) => {
+        fs.mkdirSync(path.dirname(memoryFile), { recursive: true });
+        const bank = await MemoryBank.open(memoryFile);
+        await bank.addManual({ title, description: 'when sum returns a wrong result', content: `${title}: check the operator in sum` });
+        bank.close();
+        git(repo, 'add', '-f', memoryFile);
+        git(repo, 'commit', '-q', '-m', title);
+      };
+      const lessonsSeen = (title: string) => server.chat().some((r) => JSON.stringify(r.body.messages).includes(title));
+      await commitLesson('Committed lesson one');
+      const { ext, notes } = connect();
+      ext.onRequest('model/complete', () => Promise.reject(new Error('the openai-compatible provider never forwards')));
+      const run = (over: Partial<SolveParams> & Record<string, unknown>) => ext.request('solve/start', params({ repo, memoryFile, approval: { policy: 'auto', allowedCommands: [] }, ...over }));
+
+      // an older client's (or a hostile one's) boolean is not a confirmation
+      const refused = solveErrorOf(await run({ trustMemory: true }));
+      assert.equal(refused?.code, 'untrusted-memory', JSON.stringify(refused));
+      assert.match(refused!.message, /tracked by git/);
+      const asked = refused!.untrustedMemory!;
+      assert.equal(asked.file, memoryFile);
+      assert.equal(asked.changed, false);
+      assert.equal(asked.reason, 'is tracked by git (it came with the repository)');
+      assert.match(asked.identity, /^git:[0-9a-f]{40}$/);
+      assert.equal(notes.filter((n) => n.method === 'run/event').length, 0, 'nothing ran');
+
+      const trusted = await run({ trustedMemory: asked.identity });
+      assert.equal(trusted.status, 'resolved', JSON.stringify(trusted));
+      assert.ok(lessonsSeen('Committed lesson one'), 'the confirmed lesson reached the agent');
+
+      // a pull brings another committed version: the old confirmation does not cover it
+      await commitLesson('Committed lesson two');
+      const before = notes.length;
+      const changed = solveErrorOf(await run({ trustedMemory: asked.identity }));
+      assert.equal(changed?.code, 'untrusted-memory', JSON.stringify(changed));
+      assert.equal(changed!.untrustedMemory!.changed, true);
+      assert.match(changed!.message, /changed since it was trusted/);
+      assert.notEqual(changed!.untrustedMemory!.identity, asked.identity);
+      assert.equal(notes.slice(before).filter((n) => n.method === 'run/event').length, 0, 'nothing ran');
+      assert.ok(!lessonsSeen('Committed lesson two'), 'the unconfirmed lesson never reached a model');
+
+      const empty = solveErrorOf(await run({ trustedMemory: '' }));
+      assert.equal(empty?.code, 'bad-input');
+      assert.match(empty!.message, /"trustedMemory"/);
     });
   });
 });

@@ -69,7 +69,7 @@ export async function solveHandler(raw: SolveParams, token: TokenLike, host: Sol
       worktreeDir: p.worktreeDir?.trim() ? p.worktreeDir : undefined,
       network: p.network,
       noSandbox,
-      trustMemory: !!p.trustMemory,
+      trustedMemory: p.trustedMemory,
       approveCommand,
       events: (e) => host.event(p.ticket, e),
       signal: abort.signal,
