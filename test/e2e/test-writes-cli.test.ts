@@ -68,6 +68,29 @@ describe('CLI solve: files the test run itself rewrites', function () {
     assert.ok(fs.existsSync(path.join(repo, 'fixtures/stale.cache')));
   });
 
+  for (const mode of ['parallel', 'sequential']) {
+    it(`leaves them out of every attempt's patch with --k 2 --mode ${mode}`, async () => {
+      const repo = makeRepo(REWRITING_REPO);
+      h.server.setScript({
+        agent: sequenceAgent([
+          { name: 'edit_file', arguments: SUM_FIX },
+          { name: 'run_command', arguments: { command: 'node --test' } },
+        ], 'CONFIRMED: fixed'),
+        structured: { judge: judgeOk, memory_items: noLessons, best_of_k: () => ({ json: { index: 0, reason: 'first' } }) },
+      });
+      const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--mode', mode, '--json'], { env: h.env });
+      assert.strictEqual(run.code, 0, run.stderr + run.stdout);
+      const result = JSON.parse(run.stdout);
+      assert.strictEqual(result.attempts.length, mode === 'parallel' ? 2 : 1);
+      for (const attempt of result.attempts) {
+        assert.deepStrictEqual(touchedFiles(attempt.patch), ['src/sum.js'], attempt.patch);
+        assert.deepStrictEqual([...attempt.testWrites].sort(), ['fixtures/stale.cache', 'fixtures/table.json']);
+        assert.ok(fs.existsSync(path.join(result.runDir, `attempt-${attempt.index}.test-writes.diff`)));
+      }
+      assert.deepStrictEqual(result.testWrites, result.attempts[result.chosen].testWrites);
+    });
+  }
+
   it('ships an edit the agent made on purpose to a file the tests also rewrite', async () => {
     const repo = makeRepo(REWRITING_REPO);
     const intended = JSON.stringify({ rows: [[1, 2], [3, 4], [5, 6]] }, null, 2) + '\n';
