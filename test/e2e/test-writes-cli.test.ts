@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { sequenceAgent } from '../fixtures/scripted-server';
-import { SUM_FIX, SUM_REPO, cliHarness, git, makeRepo, runCli } from '../fixtures/repos';
+import { type CliRun, SUM_FIX, SUM_REPO, cliHarness, git, makeRepo, runCli } from '../fixtures/repos';
 
 const TABLE_REGENERATED = JSON.stringify({ rows: [[1, 2], [3, 4]] }, null, 2) + '\n';
 
@@ -26,8 +26,12 @@ const REWRITING_REPO: Record<string, string> = {
     '});\n',
 };
 
-const judgeOk = () => ({ json: { success: true, reason: 'fixed' } });
-const noLessons = () => ({ json: { items: [] } });
+type Step = { name: string; arguments: object };
+/** The agent fixes the sum and checks its work: the run rewrites the fixture and deletes the cache in its worktree. */
+const FIX_THEN_TEST: Step[] = [
+  { name: 'edit_file', arguments: SUM_FIX },
+  { name: 'run_command', arguments: { command: 'node --test' } },
+];
 
 function touchedFiles(patch: string): string[] {
   return [...patch.matchAll(/^diff --git a\/(\S+) /gm)].map((m) => m[1]!);
@@ -37,24 +41,29 @@ describe('CLI solve: files the test run itself rewrites', function () {
   this.timeout(120000);
   const h = cliHarness();
 
-  it('ships the agent\'s fix without the fixture and cache its own test run rewrote, and says so', async () => {
-    const repo = makeRepo(REWRITING_REPO);
+  /** A solve of `files` with `node --test` by an agent taking `steps`; a resolved run expected. */
+  async function solve(files: Record<string, string>, steps: Step[], args: string[] = []): Promise<{ repo: string; run: CliRun; result: any }> {
+    const repo = makeRepo(files);
     h.server.setScript({
-      agent: sequenceAgent([
-        { name: 'edit_file', arguments: SUM_FIX },
-        // the agent checks its work: the run regenerates the fixture and deletes the cache in its worktree
-        { name: 'run_command', arguments: { command: 'node --test' } },
-      ]),
-      structured: { judge: judgeOk, memory_items: noLessons },
+      agent: sequenceAgent(steps, 'CONFIRMED: fixed'),
+      structured: {
+        judge: () => ({ json: { success: true, reason: 'fixed' } }),
+        memory_items: () => ({ json: { items: [] } }),
+        best_of_k: () => ({ json: { index: 0, reason: 'first' } }),
+      },
     });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--apply', '--json'], { env: h.env });
+    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--json', ...args], { env: h.env });
     assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-    const result = JSON.parse(run.stdout);
+    return { repo, run, result: JSON.parse(run.stdout) };
+  }
+
+  it('ships the agent\'s fix without the fixture and cache its own test run rewrote, and says so', async () => {
+    const { repo, run, result } = await solve(REWRITING_REPO, FIX_THEN_TEST, ['--apply']);
     assert.strictEqual(result.status, 'resolved');
     assert.deepStrictEqual(touchedFiles(result.patch), ['src/sum.js'], result.patch);
     assert.deepStrictEqual([...result.testWrites].sort(), ['fixtures/stale.cache', 'fixtures/table.json']);
     assert.deepStrictEqual(result.attempts[0].testWrites, result.testWrites);
-    assert.match(run.stderr, /warn: attempt 0: left out of the patch: rewritten by the test run itself: (fixtures\/\S+, ){1}fixtures\/\S+ \(their diff is saved at .*attempt-0\.test-writes\.diff\)/);
+    assert.match(run.stderr, /warn: attempt 0: left out of the patch: rewritten by the test run itself: fixtures\/\S+, fixtures\/\S+ \(their diff is saved at .*attempt-0\.test-writes\.diff\)/);
 
     // the run record keeps what was left out, so nothing the agent did is lost
     const saved = fs.readFileSync(path.join(result.runDir, 'attempt-0.test-writes.diff'), 'utf8');
@@ -70,17 +79,7 @@ describe('CLI solve: files the test run itself rewrites', function () {
 
   for (const mode of ['parallel', 'sequential']) {
     it(`leaves them out of every attempt's patch with --k 2 --mode ${mode}`, async () => {
-      const repo = makeRepo(REWRITING_REPO);
-      h.server.setScript({
-        agent: sequenceAgent([
-          { name: 'edit_file', arguments: SUM_FIX },
-          { name: 'run_command', arguments: { command: 'node --test' } },
-        ], 'CONFIRMED: fixed'),
-        structured: { judge: judgeOk, memory_items: noLessons, best_of_k: () => ({ json: { index: 0, reason: 'first' } }) },
-      });
-      const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--k', '2', '--mode', mode, '--json'], { env: h.env });
-      assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-      const result = JSON.parse(run.stdout);
+      const { result } = await solve(REWRITING_REPO, FIX_THEN_TEST, ['--k', '2', '--mode', mode]);
       assert.strictEqual(result.attempts.length, mode === 'parallel' ? 2 : 1);
       for (const attempt of result.attempts) {
         assert.deepStrictEqual(touchedFiles(attempt.patch), ['src/sum.js'], attempt.patch);
@@ -92,20 +91,9 @@ describe('CLI solve: files the test run itself rewrites', function () {
   }
 
   it('ships an edit the agent made on purpose to a file the tests also rewrite', async () => {
-    const repo = makeRepo(REWRITING_REPO);
     const intended = JSON.stringify({ rows: [[1, 2], [3, 4], [5, 6]] }, null, 2) + '\n';
-    h.server.setScript({
-      agent: sequenceAgent([
-        { name: 'edit_file', arguments: SUM_FIX },
-        { name: 'run_command', arguments: { command: 'node --test' } },
-        // after the tests rewrote it, the agent changes the fixture to what the issue asks for
-        { name: 'write_file', arguments: { path: 'fixtures/table.json', content: intended } },
-      ]),
-      structured: { judge: judgeOk, memory_items: noLessons },
-    });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1; the table needs a third row', '--test', 'node --test', '--json'], { env: h.env });
-    assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-    const result = JSON.parse(run.stdout);
+    // after the tests rewrote it, the agent changes the fixture to what the issue asks for
+    const { repo, run, result } = await solve(REWRITING_REPO, [...FIX_THEN_TEST, { name: 'write_file', arguments: { path: 'fixtures/table.json', content: intended } }]);
     // the fixture ships with the agent's content; the deleted cache was the test run's alone
     assert.deepStrictEqual(touchedFiles(result.patch), ['fixtures/table.json', 'src/sum.js'], result.patch);
     assert.match(result.patch, /^\+ +5,$/m);
@@ -115,18 +103,8 @@ describe('CLI solve: files the test run itself rewrites', function () {
   });
 
   it('leaves out an edit identical to the test run\'s (indistinguishable from it) but keeps it in the run record', async () => {
-    const repo = makeRepo(REWRITING_REPO);
-    h.server.setScript({
-      agent: sequenceAgent([
-        { name: 'edit_file', arguments: SUM_FIX },
-        // without running the tests, the agent writes exactly what they would write
-        { name: 'write_file', arguments: { path: 'fixtures/table.json', content: TABLE_REGENERATED } },
-      ]),
-      structured: { judge: judgeOk, memory_items: noLessons },
-    });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--json'], { env: h.env });
-    assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-    const result = JSON.parse(run.stdout);
+    // without running the tests, the agent writes exactly what they would write
+    const { result } = await solve(REWRITING_REPO, [FIX_THEN_TEST[0]!, { name: 'write_file', arguments: { path: 'fixtures/table.json', content: TABLE_REGENERATED } }]);
     assert.deepStrictEqual(touchedFiles(result.patch), ['src/sum.js']);
     assert.deepStrictEqual(result.testWrites, ['fixtures/table.json']);
     const saved = fs.readFileSync(path.join(result.runDir, 'attempt-0.test-writes.diff'), 'utf8');
@@ -135,17 +113,7 @@ describe('CLI solve: files the test run itself rewrites', function () {
   });
 
   it('reports nothing left out when the tests rewrite nothing tracked', async () => {
-    const repo = makeRepo(SUM_REPO);
-    h.server.setScript({
-      agent: sequenceAgent([
-        { name: 'edit_file', arguments: SUM_FIX },
-        { name: 'run_command', arguments: { command: 'node --test' } },
-      ]),
-      structured: { judge: judgeOk, memory_items: noLessons },
-    });
-    const run = await runCli(['solve', '--repo', repo, '--issue', 'sum(2, 3) returns -1', '--test', 'node --test', '--json'], { env: h.env });
-    assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-    const result = JSON.parse(run.stdout);
+    const { run, result } = await solve(SUM_REPO, FIX_THEN_TEST);
     assert.deepStrictEqual(touchedFiles(result.patch), ['src/sum.js']);
     assert.ok(!('testWrites' in result) && !('testWrites' in result.attempts[0]), run.stdout);
     assert.doesNotMatch(run.stderr, /rewritten by the test run/);
