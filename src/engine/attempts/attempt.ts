@@ -218,13 +218,29 @@ async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseli
     });
     // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
     const tests = await testsAt(ctx, worktree, attempt, 'baseline', ctx.portBase + 9);
-    return { tests, writes: { artifacts: await newFiles(worktree), tracked: await testRunWrites(worktree, worktree.baseCommit) } };
+    return { tests, writes: await writesOf(ctx, worktree, attempt) };
   } catch (err) {
     if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
     ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
     return { tests: null, writes: NO_WRITES };
   } finally {
     await worktree?.dispose();
+  }
+}
+
+/** What the baseline run wrote; not knowing it costs cleaner patches, never the baseline's result. */
+async function writesOf(ctx: AttemptContext, worktree: Worktree, attempt: number): Promise<TestRunWrites> {
+  try {
+    return { artifacts: await newFiles(worktree), tracked: await testRunWrites(worktree, worktree.baseCommit) };
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+    ctx.events({
+      type: 'log',
+      level: 'warn',
+      runId: ctx.runId,
+      message: `attempt ${attempt}: could not tell what the baseline test run wrote (${errorMessage(err)}); files the tests write may show in the patches`,
+    });
+    return NO_WRITES;
   }
 }
 
