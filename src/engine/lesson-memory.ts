@@ -28,6 +28,8 @@ export interface AttemptMaterial {
   verdict: Verdict;
   steps: number;
   patch: string;
+  /** tracked files left out of `patch`: the attempt changed them exactly as the test run itself does */
+  testWrites?: string[];
   /** compact text of the trajectory (summarizeTrajectory) */
   trajectory: string;
   tests: TestResult | null;

@@ -48,6 +48,8 @@ export interface AttemptResult {
   steps: number;
   tests: ResultTests | null;
   patch: string;
+  /** tracked files left out of `patch` because the test run itself rewrites them to that content; absent: none */
+  testWrites?: string[];
   /** not part of the public JSON contract's required fields, but useful to consumers */
   judge?: { success: boolean; reason: string };
   tokens?: TokenUsage;
@@ -61,6 +63,8 @@ export interface SolveResult {
   steps: number;
   tokens: TokenUsage;
   patch: string;
+  /** the chosen attempt's files left out of `patch`: the test run itself rewrites them to that content; absent: none */
+  testWrites?: string[];
   applied: boolean;
   /** set when --apply was asked for a resolved run and the patch did not apply (exit 4) */
   applyError?: string;

@@ -15,7 +15,8 @@ import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { createWorktree, type Worktree } from '../git/worktree';
-import { diffWorktree, newFiles } from '../git/patch';
+import { attemptPatch, diffWorktree, newFiles, testRunWrites } from '../git/patch';
+import type { TrackedChange } from '../git/test-writes';
 import { runTests } from '../judge/run-tests';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
@@ -63,6 +64,8 @@ export interface AttemptRun {
 
 export interface Judged {
   patch: string;
+  /** tracked files left out of the patch: the attempt changed them exactly as the test run itself does */
+  testWrites: string[];
   after: TestResult | null;
   verdict: Verdict;
 }
@@ -165,18 +168,29 @@ async function testsMayRun(ctx: AttemptContext, attempt: number, phase: 'baselin
   return false;
 }
 
-/** The tests before any change, and the files that run left behind (reports, snapshots, caches). */
+/** The tests before any change, and what that run wrote: the patches leave it out. */
 export interface Baseline {
   tests: TestResult | null;
-  artifacts: string[];
+  writes: TestRunWrites;
 }
+
+export interface TestRunWrites {
+  /** new files it left behind (reports, caches) */
+  artifacts: string[];
+  /** files of the base it changed or deleted (snapshots, fixtures, badges), with the content it left */
+  tracked: TrackedChange[];
+}
+
+const NO_WRITES: TestRunWrites = { artifacts: [], tracked: [] };
 
 const baselines = new WeakMap<AttemptContext, Promise<Baseline>>();
 
 /**
  * The baseline test run, once per run (the first attempt to ask starts it): in a throwaway worktree of its
- * own, while the agent starts, so nothing it writes can reach a patch. What it left behind is left out of
- * every attempt's patch too — the same files appear when the agent runs the tests itself. A baseline that
+ * own, while the agent starts, so nothing it writes can reach a patch. What it wrote is left out of every
+ * attempt's patch too — the same writes appear when the agent runs the tests itself: the new files it left
+ * behind whatever they hold, the tracked files it changed only where the attempt's content is the same
+ * (git/test-writes.ts). A baseline that
  * cannot run is a warning, not a failed attempt. Never rejects except on cancel.
  */
 export function runBaseline(ctx: AttemptContext, attempt: number): Promise<Baseline> {
@@ -191,7 +205,7 @@ export function runBaseline(ctx: AttemptContext, attempt: number): Promise<Basel
 }
 
 async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseline> {
-  if (!ctx.testCommand) return { tests: null, artifacts: [] };
+  if (!ctx.testCommand) return { tests: null, writes: NO_WRITES };
   let worktree: Worktree | undefined;
   try {
     worktree = await createWorktree({
@@ -204,13 +218,29 @@ async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseli
     });
     // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
     const tests = await testsAt(ctx, worktree, attempt, 'baseline', ctx.portBase + 9);
-    return { tests, artifacts: await newFiles(worktree) };
+    return { tests, writes: await writesOf(ctx, worktree, attempt) };
   } catch (err) {
     if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
     ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
-    return { tests: null, artifacts: [] };
+    return { tests: null, writes: NO_WRITES };
   } finally {
     await worktree?.dispose();
+  }
+}
+
+/** What the baseline run wrote; not knowing it costs cleaner patches, never the baseline's result. */
+async function writesOf(ctx: AttemptContext, worktree: Worktree, attempt: number): Promise<TestRunWrites> {
+  try {
+    return { artifacts: await newFiles(worktree), tracked: await testRunWrites(worktree, worktree.baseCommit) };
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
+    ctx.events({
+      type: 'log',
+      level: 'warn',
+      runId: ctx.runId,
+      message: `attempt ${attempt}: could not tell what the baseline test run wrote (${errorMessage(err)}); files the tests write may show in the patches`,
+    });
+    return NO_WRITES;
   }
 }
 
@@ -247,10 +277,10 @@ export async function judgeAttempt(
   open: OpenAttempt,
   outcome: AgentOutcome,
   baseline: TestResult | null,
-  artifacts: string[] = [],
+  writes: TestRunWrites = NO_WRITES,
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
-  const patch = await diffWorktree(open.worktree, open.worktree.baseCommit, { leaveOut: artifacts });
+  const { patch, testWrites } = await patchWithoutTestWrites(ctx, open, writes);
   const after = await runTestsIn(ctx, open, 'after');
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;
@@ -269,7 +299,39 @@ export async function judgeAttempt(
   }
   const verdict = decideVerdict({ patch, after, llm, llmError });
   ctx.events({ type: 'verdict', runId: ctx.runId, attempt: open.index, verdict });
-  return { patch, after, verdict };
+  return { patch, testWrites, after, verdict };
+}
+
+/**
+ * The attempt's patch without what the test run itself writes. Whatever is left out is named in a warning
+ * and its diff kept in the run folder: an agent that wrote the very content the tests write cannot be told
+ * apart from them, and its edit must not be lost without a word.
+ */
+async function patchWithoutTestWrites(ctx: AttemptContext, open: OpenAttempt, writes: TestRunWrites): Promise<{ patch: string; testWrites: string[] }> {
+  const made = await attemptPatch(open.worktree, open.worktree.baseCommit, { leaveOut: writes.artifacts, testWrites: writes.tracked });
+  const { leftOut, kept } = made.testWrites;
+  const saved = path.join(ctx.runDir, `attempt-${open.index}.test-writes.diff`);
+  if (leftOut.length) {
+    fs.writeFileSync(saved, made.leftOutPatch);
+    ctx.events({
+      type: 'log',
+      level: 'warn',
+      runId: ctx.runId,
+      message: `attempt ${open.index}: left out of the patch: rewritten by the test run itself: ${leftOut.join(', ')} (their diff is saved at ${saved})`,
+    });
+  } else {
+    // a later refinement round may have changed them back: the record holds only what the final patch left out
+    fs.rmSync(saved, { force: true });
+  }
+  if (kept.length) {
+    ctx.events({
+      type: 'log',
+      level: 'info',
+      runId: ctx.runId,
+      message: `attempt ${open.index}: kept in the patch though the test run also rewrites them (the attempt's content differs from what it writes): ${kept.join(', ')}`,
+    });
+  }
+  return { patch: made.patch, testWrites: leftOut };
 }
 
 /** A single agent run in its own worktree (single and parallel mode). */
@@ -281,10 +343,10 @@ export async function runAttempt(ctx: AttemptContext, index: number, opts: { bas
     open = await openAttempt(ctx, index);
     outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
-    const { tests, artifacts } = await baselineRun;
+    const { tests, writes } = await baselineRun;
     // the baseline's result belongs to one attempt's record (the others' would repeat it)
     const baseline = opts.baseline ? tests : null;
-    const judged = await judgeAttempt(ctx, open, outcome, baseline, artifacts);
+    const judged = await judgeAttempt(ctx, open, outcome, baseline, writes);
     return finishedRun(ctx, open, outcome, judged, baseline, { steps: outcome.steps, trajectory: outcome.trajectory });
   } catch (err) {
     return failedRun(ctx, index, err, open, open && (await partialWork(ctx.runDir, open, outcome?.trajectory ?? [])));
@@ -332,6 +394,7 @@ export function finishedRun(
       verdict: judged.verdict,
       steps: whole.steps,
       patch: judged.patch,
+      ...(judged.testWrites.length ? { testWrites: judged.testWrites } : {}),
       trajectory: summarizeTrajectory(whole.trajectory, 8000),
       tests: judged.after,
       ...(whole.rounds ? { rounds: whole.rounds } : {}),
