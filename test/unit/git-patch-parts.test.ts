@@ -1,16 +1,12 @@
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { applyPatch } from '../../src/engine/git/apply';
 import { PORTABLE_DIFF_ARGS } from '../../src/engine/git/patch';
 import { patchPartFiles, patchParts, selectPatchParts } from '../../src/engine/git/patch-parts';
 import { EngineError } from '../../src/engine/errors';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' });
-}
+import { cleanupTempDirs, git, makeRepo, tempDir } from '../fixtures/repos';
 
 const LINES = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
 const text = (lines: string[]) => lines.join('\n') + '\n';
@@ -40,19 +36,13 @@ describe('applying part of a patch', function () {
   }
 
   beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-parts-'));
-    repo = path.join(root, 'repo');
-    fs.mkdirSync(repo);
-    git(repo, 'init', '-q');
-    git(repo, 'config', 'user.email', 'dev@example.com');
-    git(repo, 'config', 'user.name', 'Dev');
-    fs.writeFileSync(path.join(repo, 'f.txt'), text(LINES));
-    fs.writeFileSync(path.join(repo, 'gone.txt'), 'bye\n');
+    root = tempDir('rb-parts-');
+    repo = makeRepo({ 'f.txt': text(LINES), 'gone.txt': 'bye\n' });
     fs.writeFileSync(path.join(repo, 'data.bin'), BINARY);
     git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'init');
+    git(repo, 'commit', '-q', '-m', 'binary');
   });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => cleanupTempDirs());
 
   it('takes only the second of two hunks of a file, though the first one changed the line count', async () => {
     const edited = [...LINES];
@@ -160,9 +150,11 @@ describe('applying part of a patch', function () {
 
   it('a part left out stays out when the file changed since: the three-way path applies only the chosen hunk', async () => {
     const patch = patchOf(() => fs.writeFileSync(path.join(repo, 'f.txt'), text(LINES.map((l) => (l === 'line 2' || l === 'line 29' ? `${l}!` : l)))));
-    // the user edited the middle meanwhile: the plain apply fails on the stale context, the merge does not
-    const user = LINES.map((l) => (l === 'line 27' ? 'line 27 (user)' : l));
+    // the user edited a line of the chosen hunk's context meanwhile: the plain apply fails, the merge does not
+    const user = LINES.map((l) => (l === 'line 5' ? 'line 5 (user)' : l));
     fs.writeFileSync(path.join(repo, 'f.txt'), text(user));
+    const reduced = selectPatchParts(patch, ['0.0']);
+    assert.throws(() => execFileSync('git', ['apply', '--check', '-'], { cwd: repo, input: reduced, stdio: 'pipe' }), /patch does not apply/);
     await applyParts(patch, (p) => p.id === '0.0');
     assert.strictEqual(read('f.txt'), text(user.map((l) => (l === 'line 2' ? `${l}!` : l))));
   });
