@@ -12,9 +12,16 @@ const KIND: Record<Exclude<PatchPart['kind'], 'hunk'>, string> = {
   binary: 'binary change',
 };
 
-function item(p: PatchPart): vscode.QuickPickItem & { id: string } {
-  if (p.kind === 'hunk') return { id: p.id, label: p.file, description: p.hunk, detail: p.firstChange || '(blank line)', picked: true };
-  return { id: p.id, label: p.file, description: `${KIND[p.kind]}${p.from !== undefined ? ` from ${p.from}` : ''} · taken whole`, picked: true };
+/** File names and changed lines come from the attempt: shown as written, never as `$(icon)` codicons, and one line long. */
+function shown(text: string): string {
+  const line = text.replace(/\$\(/g, '$\u200b(').replace(/[\r\n\t]/g, ' ');
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+export function partItem(p: PatchPart): vscode.QuickPickItem & { id: string } {
+  const label = shown(p.file);
+  if (p.kind === 'hunk') return { id: p.id, label, description: p.hunk, detail: p.firstChange ? shown(p.firstChange) : '(blank line)', picked: true };
+  return { id: p.id, label, description: `${KIND[p.kind]}${p.from !== undefined ? ` from ${shown(p.from)}` : ''} · taken whole`, picked: true };
 }
 
 function partsArg(arg: unknown): string[] | undefined {
@@ -37,7 +44,7 @@ export default {
     let parts = partsArg(arg);
     if (!parts) {
       const { parts: all } = await s.engine.request('patch/parts', { patch: attempt.patch });
-      const picked = await vscode.window.showQuickPick(all.map(item), {
+      const picked = await vscode.window.showQuickPick(all.map(partItem), {
         canPickMany: true,
         matchOnDescription: true,
         matchOnDetail: true,

@@ -10,6 +10,7 @@ import { CHANGELOG, HANG_MARKER, MIXED_MARKER, TWO_FILES_MARKER } from '../scrip
 import { openWalkthroughOnce } from '../../../src/extension/first-run';
 import { splitPatch } from '../../../src/extension/diff-review';
 import { patchParts } from '../../../src/engine/git/patch-parts';
+import { partItem } from '../../../src/extension/commands/applyPart';
 import { api, extension, waitFor, workspaceDir } from './helpers';
 
 const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
@@ -226,6 +227,28 @@ describe('what the diff cannot show', () => {
       files.map((f) => [f.file, f.opaque]),
       [['src/data.bin', true], ['run.sh', true], ['src/cart.js', false]],
     );
+  });
+});
+
+describe('the parts picker', () => {
+  it('shows a file name or a changed line from the attempt as text, never as icons or extra lines', () => {
+    const patch = [
+      'diff --git "a/$(check) ok\\n.txt" "b/$(check) ok\\n.txt"',
+      'index 1111111..2222222 100644',
+      '--- "a/$(check) ok\\n.txt"',
+      '+++ "b/$(check) ok\\n.txt"',
+      '@@ -1 +1 @@',
+      '-$(pass) old',
+      '+new',
+      '',
+    ].join('\n');
+    const [part] = patchParts(patch);
+    assert.strictEqual(part!.file, '$(check) ok\n.txt');
+    const item = partItem(part!);
+    assert.strictEqual(item.label, '$\u200b(check) ok .txt');
+    assert.strictEqual(item.description, '@@ -1 +1 @@');
+    assert.strictEqual(item.detail, '$\u200b(pass) old');
+    assert.strictEqual(item.picked, true);
   });
 });
 
