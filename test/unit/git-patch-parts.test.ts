@@ -71,6 +71,10 @@ describe('applying part of a patch', function () {
     assert.strictEqual(selectPatchParts(patch, patchParts(patch).map((p) => p.id)), patch);
     await applyParts(patch, (p) => p.id === '0.0');
     assert.strictEqual(read('f.txt'), text(LINES.map((l) => (l === 'line 2' ? `${l}!` : l))));
+    // a patch that lost its last newline on the way still keeps its last line
+    const head = patch.slice(0, patch.indexOf('@@ -1,'));
+    const second = patch.slice(patch.indexOf('@@ -26'));
+    assert.strictEqual(selectPatchParts(patch.slice(0, -1), ['0.1']), head + second);
   });
 
   it('takes a new file, a deleted file and a binary file each as one part, on its own', async () => {

@@ -71,8 +71,9 @@ function sections(patch: string): Section[] {
                 : 'mode';
     if (kind !== 'hunk') return { text, parsed: p, head: text, hunks: null, kind };
     if (starts.length !== p.hunks.length) throw badInput(`the patch is malformed near: ${lines[0]}`);
-    // the text ends with a newline, so the last line is '' and each slice below gets its own newline back
-    const hunks = starts.map((from, j) => lines.slice(from, starts[j + 1] ?? lines.length - 1).join('\n') + '\n');
+    // a text ending in a newline splits with a last '' line; each slice gets its own newline back
+    const end = text.endsWith('\n') ? lines.length - 1 : lines.length;
+    const hunks = starts.map((from, j) => lines.slice(from, starts[j + 1] ?? end).join('\n') + '\n');
     return { text, parsed: p, head: lines.slice(0, starts[0]).join('\n') + '\n', hunks, kind };
   });
 }
@@ -88,7 +89,11 @@ function firstChange(h: StructuredPatchHunk): string {
 
 /** The parts of a git patch (`git diff --binary`), in patch order. */
 export function patchParts(patch: string): PatchPart[] {
-  return sections(patch).flatMap((s, i): PatchPart[] => {
+  return partsOf(sections(patch));
+}
+
+function partsOf(all: Section[]): PatchPart[] {
+  return all.flatMap((s, i): PatchPart[] => {
     const file = fileOf(s.parsed);
     if (!s.hunks) {
       const from = s.kind === 'renamed' || s.kind === 'copied' ? strip(s.parsed.oldFileName) : undefined;
@@ -110,7 +115,7 @@ export function patchPartFiles(patch: string): string[] {
  */
 export function selectPatchParts(patch: string, ids: readonly string[]): string {
   const all = sections(patch);
-  const known = new Set(patchParts(patch).map((p) => p.id));
+  const known = new Set(partsOf(all).map((p) => p.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) throw badInput(`no such part of this patch: ${unknown.join(', ')}`);
   const wanted = new Set(ids);
