@@ -94,12 +94,14 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
   await outputTab.waitFor({ state: 'visible', timeout: 15000 });
   const outputEditor = page.locator('.editor-instance .monaco-editor').first();
   await outputEditor.locator('.view-lines', { hasText: 'test run: command' }).waitFor({ state: 'visible', timeout: 15000 });
-  const shown = await outputEditor.locator('.view-lines').innerText();
+  // the editor draws spaces as no-break spaces
+  const linesText = async () => (await outputEditor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  const shown = await linesText();
   if (!/exit code [1-9]/.test(shown) || !/fail/i.test(shown)) throw new Error(`the test output editor shows: ${shown.slice(0, 500)}`);
   await outputEditor.locator('.view-lines').click();
   await page.keyboard.type('typed by a person');
   await page.waitForTimeout(500);
-  if (/typed by a person/.test(await outputEditor.locator('.view-lines').innerText())) throw new Error('the test output editor took an edit: it is not read-only');
+  if (/typed by a person/.test(await linesText())) throw new Error('the test output editor took an edit: it is not read-only');
   await shot('test-output.png');
   out.screenshots.push('test-output.png');
   out.testOutput = { attempt: Number(failingIndex), firstLine: shown.split('\n')[0] };
