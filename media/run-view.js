@@ -135,7 +135,7 @@
           render(last.run, last.trusted);
         };
         card.addEventListener('click', (ev) => {
-          if (ev.target instanceof HTMLButtonElement) return;
+          if (ev.target instanceof HTMLButtonElement || ev.target instanceof HTMLAnchorElement) return;
           pick();
         });
         card.addEventListener('keydown', (ev) => {
@@ -151,7 +151,19 @@
       if (isChosen) top.appendChild(el('span', 'badge ok', 'chosen'));
       if (isApplied) top.appendChild(el('span', 'badge ok', run.appliedPartially ? 'applied (partially)' : 'applied'));
       card.appendChild(top);
-      card.appendChild(el('div', 'meta', `${a.steps} step${a.steps === 1 ? '' : 's'}${a.tests ? ' · tests ' + a.tests : ''}${a.hasPatch ? '' : done || a.status !== 'running' ? ' · no changes' : ''}`));
+      const meta = el('div', 'meta', `${a.steps} step${a.steps === 1 ? '' : 's'}${a.tests ? ' · tests ' + a.tests : ''}${a.hasPatch ? '' : done || a.status !== 'running' ? ' · no changes' : ''}`);
+      if (a.hasTestOutput) {
+        meta.appendChild(document.createTextNode(' · '));
+        const link = el('a', 'test-output', 'Test output');
+        link.href = '#';
+        link.title = 'the output of this attempt\'s test run, from the run record';
+        link.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          vscode.postMessage({ type: 'testOutput', attempt: a.index });
+        });
+        meta.appendChild(link);
+      }
+      card.appendChild(meta);
       if (isChosen && multi && run.chosenReason) card.appendChild(el('div', 'why', `Chosen: ${run.chosenReason}`));
       if (a.verdict) card.appendChild(el('div', 'verdict', a.verdict));
       if (a.hasPatch && !run.discarded && done) {

@@ -88,6 +88,8 @@ export async function solveCommand(argv: string[], io: CliIO): Promise<number> {
       io.stderr(
         `\n${result.status}${result.attempts.length > 1 ? ` (attempt ${result.chosen} of ${result.attempts.length})` : ''}: ${result.steps} steps, ${result.tokens.prompt + result.tokens.completion} tokens${tests}\n` +
           `judge: ${result.judge.reason}\n` +
+          // which test failed and why: the kept output of the run that decided
+          (result.status !== 'resolved' && result.testOutput ? `test output: ${result.testOutput}\n` : '') +
           `memory: ${result.memory.retrieved.length} lesson(s) used, ${result.memory.added.length} added\n` +
           (result.applied
             ? 'the patch was applied to the working tree\n'

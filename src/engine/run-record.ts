@@ -1,13 +1,15 @@
 /**
  * Every run leaves a record under <repo>/.reasoningbank/runs/<runId>/: result.json, patch.diff (the chosen
- * patch), trajectory.jsonl (the chosen attempt's steps) and one trajectory file per attempt. The folder
- * ignores itself in git so nothing of ours shows up in the user's `git status`.
+ * patch), trajectory.jsonl (the chosen attempt's steps), one trajectory file per attempt, and the output of
+ * each test run (baseline.tests.txt, attempt-N.tests.txt). The folder ignores itself in git so nothing of
+ * ours shows up in the user's `git status`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
-import type { SolveResult } from './types';
+import type { SolveResult, TestResult } from './types';
 import { redact } from './memory/redact';
+import { plainText } from './text';
 
 export function stateDir(repoTop: string): string {
   const dir = path.join(repoTop, '.reasoningbank');
@@ -39,4 +41,36 @@ export function writeRunRecord(runDir: string, result: SolveResult): void {
   for (const attempt of result.attempts) {
     if (attempt.patch) fs.writeFileSync(path.join(runDir, `attempt-${attempt.index}.diff`), attempt.patch);
   }
+}
+
+/**
+ * Which file of the run folder keeps a test run's output: the baseline's, an attempt's last after-run
+ * (the one that decided), or one refinement round's (sequential mode).
+ */
+export function testOutputName(of: { phase: 'baseline' } | { phase: 'after'; attempt: number; round?: number }): string {
+  if (of.phase === 'baseline') return 'baseline.tests.txt';
+  return of.round === undefined ? `attempt-${of.attempt}.tests.txt` : `attempt-${of.attempt}.round-${of.round}.tests.txt`;
+}
+
+/** One line that says how the run went, then its output (already head+tail, so the file stays small). */
+export function testOutputText(result: TestResult): string {
+  const counts = result.passed !== null || result.failed !== null ? `${result.passed ?? '?'} passed, ${result.failed ?? '?'} failed` : 'counts not reported';
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  const exit = result.exitCode === null ? 'none (killed)' : String(result.exitCode);
+  // JSON quoting keeps a command with a newline on the first line
+  const header = `test run: command ${JSON.stringify(result.command)}, exit code ${exit}, ${counts}, ${seconds} s, timed out: ${result.timedOut ? 'yes' : 'no'}`;
+  const body = plainText(result.output).trimEnd();
+  return redact(`${header}\n\n${body || '(no output)'}\n`);
+}
+
+/**
+ * Writes a test run's output into the run folder and returns its path. The output comes from code the
+ * agent wrote: it is redacted and stripped of terminal control sequences (a user may `cat` it), and written
+ * as a new file, never through a link that might stand where it goes.
+ */
+export function writeTestOutput(runDir: string, name: string, result: TestResult): string {
+  const file = path.join(runDir, name);
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, testOutputText(result), { flag: 'wx' });
+  return file;
 }

@@ -17,7 +17,7 @@ import { assertGitRepo } from './git/repo';
 import { applyPatch } from './git/apply';
 import { detectTestCommand } from './judge/detect';
 import { pruneStaleWorktrees } from './git/worktree';
-import { type AttemptContext, type AttemptRun, runAttempt } from './attempts/attempt';
+import { type AttemptContext, type AttemptRun, runAttempt, runBaseline } from './attempts/attempt';
 import { runSequential } from './attempts/sequential';
 import { selectBest } from './attempts/select';
 import { MemoryBank, defaultMemoryPath, redact } from './memory';
@@ -134,9 +134,11 @@ export async function solve(opts: SolveOptions): Promise<SolveResult> {
     };
 
     const runs = await runAttempts(ctx, plan);
+    // every attempt awaited the one baseline run: this is its settled result
+    const baseline = (await runBaseline(ctx, 0)).tests;
     const { chosen } = await selectAttempt(runs, plan.task, opts.model, ctx);
     const added = memory ? await distillLessons(memory, runs, chosen, plan, opts.model, ctx) : [];
-    const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added, sandbox);
+    const result = buildResult(runId, runDir, runs, chosen, opts.model, retrieved, added, sandbox, baseline);
     if (memory) await recordEvidence(memory, result, plan.task, warn);
     if (opts.apply) await applyResolved(result, plan.repoTop, runDir, warn, signal);
     writeRunRecord(runDir, result);
@@ -257,6 +259,7 @@ function buildResult(
   retrieved: RetrievedForPrompt,
   added: AddedItem[],
   sandbox: Sandbox,
+  baseline: TestResult | null,
 ): SolveResult {
   const best = runs[chosen]!;
   return {
@@ -268,6 +271,8 @@ function buildResult(
     ...(best.material.testWrites ? { testWrites: best.material.testWrites } : {}),
     applied: false,
     tests: publicTests(best.material.tests),
+    ...(best.material.tests?.file ? { testOutput: best.material.tests.file } : {}),
+    ...(baseline?.file ? { baselineTestOutput: baseline.file } : {}),
     judge: { success: best.material.verdict.success, reason: best.material.verdict.reason },
     memory: { retrieved: retrieved.ids, added: added.map((a) => a.id), ...lessonsUsed(retrieved, runs) },
     attempts: runs.map((r, i): AttemptResult => ({
@@ -275,6 +280,7 @@ function buildResult(
       status: r.status,
       steps: r.material.steps,
       tests: publicTests(r.material.tests),
+      ...(r.material.tests?.file ? { testOutput: r.material.tests.file } : {}),
       patch: r.material.patch,
       ...(r.material.testWrites ? { testWrites: r.material.testWrites } : {}),
       judge: { success: r.material.verdict.success, reason: r.material.verdict.reason },

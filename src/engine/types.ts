@@ -23,6 +23,8 @@ export interface TestResult {
   durationMs: number;
   /** head+tail of the combined output */
   output: string;
+  /** where the run record keeps this output (redacted); absent: not kept */
+  file?: string;
 }
 
 export interface Verdict {
@@ -54,6 +56,8 @@ export interface AttemptResult {
   judge?: { success: boolean; reason: string };
   tokens?: TokenUsage;
   error?: string;
+  /** the file in the run folder with the output of this attempt's last test run; absent: the tests did not run */
+  testOutput?: string;
 }
 
 /** The `solve --json` object (a public contract: docs/CLI.md, "The --json result"). */
@@ -69,6 +73,10 @@ export interface SolveResult {
   /** set when --apply was asked for a resolved run and the patch did not apply (exit 4) */
   applyError?: string;
   tests: ResultTests | null;
+  /** the file in the run folder with the output of the chosen attempt's last test run; absent: the tests did not run */
+  testOutput?: string;
+  /** the file in the run folder with the output of the test run before any change; absent: it did not run */
+  baselineTestOutput?: string;
   judge: { success: boolean; reason: string };
   /**
    * retrieved: put before the agent (the best in full, the rest as index lines); used: shown in full,

@@ -12,6 +12,7 @@ import { MemoryWatcher } from './memory-watcher';
 import { EDIT_SCHEME, LessonEditProvider, LessonViewProvider, VIEW_SCHEME } from './memory-docs';
 import { RunController } from './runs';
 import { RunViewProvider, RUN_VIEW_ID } from './run-view';
+import { TEST_OUTPUT_SCHEME, TestOutputDocs } from './test-output-doc';
 import { createRunStatusBar } from './status-bar';
 import { trackRunContextKeys } from './context-keys';
 import { openWalkthroughOnce } from './first-run';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): ReasoningBankApi {
     runView,
     vscode.window.registerWebviewViewProvider(RUN_VIEW_ID, runView, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, lessonView),
+    vscode.workspace.registerTextDocumentContentProvider(TEST_OUTPUT_SCHEME, new TestOutputDocs()),
     vscode.workspace.registerFileSystemProvider(EDIT_SCHEME, new LessonEditProvider(engine, () => tree.refresh()), { isCaseSensitive: true }),
     createRunStatusBar(runs),
     trackRunContextKeys(runs),

@@ -7,6 +7,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { RunController, RunState } from './runs';
+import { openTestOutput } from './test-output-doc';
 
 export const RUN_VIEW_ID = 'reasoningBank.run';
 
@@ -19,11 +20,13 @@ type FromPage =
   | { type: 'applyPart'; attempt: number }
   | { type: 'discard' }
   | { type: 'openMemory'; id: string }
+  /** an attempt's test output: the page names the attempt, the path comes from the run's own state */
+  | { type: 'testOutput'; attempt: number }
   | { type: 'manageTrust' };
 
-/** A run as the page draws it: long texts clipped, patches replaced by their size. */
+/** A run as the page draws it: long texts clipped, patches replaced by their size, file paths by a flag. */
 export type PageState = Omit<RunState, 'result' | 'attempts' | 'events'> & {
-  attempts: (Omit<RunState['attempts'][number], 'patch'> & { hasPatch: boolean; patchLines: number })[];
+  attempts: (Omit<RunState['attempts'][number], 'patch' | 'testOutput'> & { hasPatch: boolean; patchLines: number; hasTestOutput: boolean })[];
   events: unknown[];
 };
 
@@ -40,7 +43,7 @@ export function pageState(run: RunState | undefined): PageState | null {
   const { result: _result, ...rest } = run;
   return {
     ...rest,
-    attempts: run.attempts.map(({ patch, ...a }) => ({ ...a, hasPatch: !!patch.trim(), patchLines: patch.split('\n').length })),
+    attempts: run.attempts.map(({ patch, testOutput, ...a }) => ({ ...a, hasPatch: !!patch.trim(), patchLines: patch.split('\n').length, hasTestOutput: !!testOutput })),
     events: run.events
       .filter((e) => e.type !== 'step' && !(e.type === 'log' && e.level === 'debug'))
       .map((e) => {
@@ -114,7 +117,20 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       case 'manageTrust':
         void vscode.commands.executeCommand('workbench.trust.manage');
         break;
+      case 'testOutput':
+        this.showTestOutput(m.attempt);
+        break;
     }
+  }
+
+  /** the attempt's file as the engine reported it; opened only if it is a run record of the run's folder */
+  private showTestOutput(attempt: unknown): void {
+    const run = this.runs.last;
+    const file = run?.attempts.find((a) => a.index === attempt)?.testOutput;
+    if (!run || !file) return;
+    openTestOutput(file, run.folder).then(undefined, (err: unknown) => {
+      void vscode.window.showErrorMessage(`ReasoningBank: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   // events can come in bursts (k attempts): repaint at most ~10 times a second

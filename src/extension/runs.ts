@@ -18,6 +18,8 @@ export interface AttemptView {
   tests: string | null;
   verdict: string | null;
   patch: string;
+  /** the run record's file with the output of this attempt's latest test run */
+  testOutput?: string;
 }
 
 export interface RunState {
@@ -135,7 +137,11 @@ export class RunController implements vscode.Disposable {
         break;
       case 'tests':
         run.testCommand ??= e.result.command;
-        if (e.phase === 'after') attempt(e.attempt).tests = e.result.timedOut ? 'timed out' : testsText(e.result);
+        if (e.phase === 'after') {
+          const a = attempt(e.attempt);
+          a.tests = e.result.timedOut ? 'timed out' : testsText(e.result);
+          a.testOutput = e.result.file;
+        }
         break;
       case 'verdict':
         attempt(e.attempt).verdict = `${e.verdict.success ? 'success' : 'failure'} (${e.verdict.decidedBy}): ${e.verdict.reason}`;
@@ -184,6 +190,7 @@ export class RunController implements vscode.Disposable {
         tests: a.tests ? testsText(a.tests) : null,
         verdict: a.judge ? `${a.judge.success ? 'success' : 'failure'}: ${a.judge.reason}` : (run.attempts.find((x) => x.index === a.index)?.verdict ?? null),
         patch: a.patch,
+        ...(a.testOutput ? { testOutput: a.testOutput } : {}),
       }));
     }
     this.source?.dispose();

@@ -86,6 +86,27 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
     }
   }
 
+  // the failing attempt's "Test output" link opens what its tests printed, read-only
+  const failingCard = cards.filter({ hasText: 'unresolved' }).filter({ hasNotText: 'no changes' }).first();
+  const failingIndex = await failingCard.getAttribute('data-attempt');
+  await failingCard.locator('a.test-output', { hasText: 'Test output' }).click();
+  const outputTab = page.locator('.tabs-container .tab.active', { hasText: `attempt-${failingIndex}.tests.txt` });
+  await outputTab.waitFor({ state: 'visible', timeout: 15000 });
+  const outputEditor = page.locator('.editor-instance .monaco-editor').first();
+  await outputEditor.locator('.view-lines', { hasText: 'test run: command' }).waitFor({ state: 'visible', timeout: 15000 });
+  // the editor draws spaces as no-break spaces
+  const linesText = async () => (await outputEditor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  const shown = await linesText();
+  if (!/exit code [1-9]/.test(shown) || !/fail/i.test(shown)) throw new Error(`the test output editor shows: ${shown.slice(0, 500)}`);
+  await outputEditor.locator('.view-lines').click();
+  await page.keyboard.type('typed by a person');
+  await page.waitForTimeout(500);
+  if (/typed by a person/.test(await linesText())) throw new Error('the test output editor took an edit: it is not read-only');
+  await shot('test-output.png');
+  out.screenshots.push('test-output.png');
+  out.testOutput = { attempt: Number(failingIndex), firstLine: shown.split('\n')[0] };
+  await palette(page, 'View: Close All Editors');
+
   // a failing attempt goes in only after a warning; Escape keeps the working tree as it was
   const cartPath = path.join(workspace, 'src', 'cart.js');
   const cartBefore = fs.readFileSync(cartPath, 'utf8');

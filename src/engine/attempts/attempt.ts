@@ -24,6 +24,7 @@ import { scrubEnv } from '../exec';
 import { privateTempEnv } from '../sandbox/sandbox';
 import type { Sandbox } from '../sandbox/types';
 import { CancelledError, EngineError, type ErrorCode, errorMessage } from '../errors';
+import { testOutputName, writeTestOutput } from '../run-record';
 
 export interface AttemptContext {
   runId: string;
@@ -136,11 +137,22 @@ function confinedTo(ctx: AttemptContext, worktree: Worktree) {
   };
 }
 
-export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, phase: 'baseline' | 'after'): Promise<TestResult | null> {
-  return testsAt(ctx, open.worktree, open.index, phase, ctx.portBase + open.index);
+/** The tests after an attempt's change; `round`: which refinement round (sequential mode). */
+export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, round?: number): Promise<TestResult | null> {
+  const after = await testsAt(ctx, open.worktree, open.index, 'after', ctx.portBase + open.index, round);
+  // a refinement round whose tests did not run must not leave an earlier round's output as the attempt's
+  if (!after) fs.rmSync(path.join(ctx.runDir, testOutputName({ phase: 'after', attempt: open.index })), { force: true });
+  return after;
 }
 
-async function testsAt(ctx: AttemptContext, worktree: Worktree, attempt: number, phase: 'baseline' | 'after', port: number): Promise<TestResult | null> {
+async function testsAt(
+  ctx: AttemptContext,
+  worktree: Worktree,
+  attempt: number,
+  phase: 'baseline' | 'after',
+  port: number,
+  round?: number,
+): Promise<TestResult | null> {
   if (!ctx.testCommand) return null;
   if (!(await testsMayRun(ctx, attempt, phase))) return null;
   const result = await runTests({
@@ -150,8 +162,23 @@ async function testsAt(ctx: AttemptContext, worktree: Worktree, attempt: number,
     sandbox: confinedTo(ctx, worktree),
     signal: ctx.signal,
   });
+  keepOutput(ctx, result, attempt, phase, round);
   ctx.events({ type: 'tests', runId: ctx.runId, attempt, phase, result });
   return result;
+}
+
+/**
+ * The run's output into the run folder (`result.file` says where): the baseline's, the attempt's latest
+ * after-run, and in sequential mode each round's too. A file that cannot be written costs the record,
+ * never the run.
+ */
+function keepOutput(ctx: AttemptContext, result: TestResult, attempt: number, phase: 'baseline' | 'after', round?: number): void {
+  try {
+    if (phase === 'after' && round !== undefined) writeTestOutput(ctx.runDir, testOutputName({ phase, attempt, round }), result);
+    result.file = writeTestOutput(ctx.runDir, testOutputName(phase === 'baseline' ? { phase } : { phase, attempt }), result);
+  } catch (err) {
+    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: could not keep the ${phase} test output in the run folder (${errorMessage(err)})` });
+  }
 }
 
 /**
@@ -278,10 +305,11 @@ export async function judgeAttempt(
   outcome: AgentOutcome,
   baseline: TestResult | null,
   writes: TestRunWrites = NO_WRITES,
+  round?: number,
 ): Promise<Judged> {
   // the patch is taken before the tests run, so their artefacts never end up in it
   const { patch, testWrites } = await patchWithoutTestWrites(ctx, open, writes);
-  const after = await runTestsIn(ctx, open, 'after');
+  const after = await runTestsIn(ctx, open, round);
   let llm: { success: boolean; reason: string } | null = null;
   let llmError: string | undefined;
   try {

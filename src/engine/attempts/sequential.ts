@@ -21,7 +21,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
     let outcome = await agentIn(ctx, open);
     if (outcome.reason === 'cancelled') throw new CancelledError();
     const { tests: baseline, writes } = await baselineRun;
-    let judged = await judgeAttempt(ctx, open, outcome, baseline, writes);
+    let judged = await judgeAttempt(ctx, open, outcome, baseline, writes, 0);
     const history: NonNullable<AttemptMaterial['rounds']> = [
       { round: 0, patch: judged.patch, tests: judged.after, summary: outcome.summary },
     ];
@@ -43,7 +43,7 @@ export async function runSequential(ctx: AttemptContext, rounds: number): Promis
       totalSteps += outcome.steps;
       steps.push(...outcome.trajectory);
       if (outcome.reason === 'cancelled') throw new CancelledError();
-      judged = await judgeAttempt(ctx, open, outcome, baseline, writes);
+      judged = await judgeAttempt(ctx, open, outcome, baseline, writes, round);
       history.push({ round, patch: judged.patch, tests: judged.after, summary: outcome.summary });
       if (judged.verdict.success && /^\s*CONFIRMED\b/i.test(outcome.summary)) break;
     }

@@ -3,6 +3,7 @@
  * command runs several runners (`mocha && node --test`), their counts add up. Null when nothing is
  * recognised: the exit code then stands alone.
  */
+import { plainText } from '../text';
 
 export interface TestCounts {
   passed: number;
@@ -127,7 +128,7 @@ const RUNNERS: Reader[] = [cargo, pytest, jest, vitest, nodeTest, mocha, goTest]
 
 export function parseTestOutput(output: string): TestCounts | null {
   // color codes would split the words the readers look for (runners ignore NO_COLOR now and then)
-  const text = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r\n?/g, '\n');
+  const text = plainText(output);
   let total: TestCounts | null = null;
   for (const read of RUNNERS) {
     const counts = read(text);

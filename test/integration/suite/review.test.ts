@@ -11,6 +11,7 @@ import { openWalkthroughOnce } from '../../../src/extension/first-run';
 import { splitPatch } from '../../../src/extension/diff-review';
 import { patchParts } from '../../../src/engine/git/patch-parts';
 import { partItem } from '../../../src/extension/commands/applyPart';
+import { openTestOutput } from '../../../src/extension/test-output-doc';
 import { api, extension, waitFor, workspaceDir } from './helpers';
 
 const ISSUE = 'cartTotal(items, 10) returns 190 for a cart worth 200: the discount must be a percentage of the sum. Make npm test pass.';
@@ -167,6 +168,26 @@ describe('review and apply', () => {
     assert.strictEqual(applied.applied, true);
     assert.strictEqual(a.runs.last!.appliedAttempt, failing.index);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('reasoningBank.applyPatch', { attempt: out.chosen })), new RegExp(`already applied \\(attempt #${failing.index + 1}\\)`));
+  });
+
+  it('an attempt\'s test output opens read-only from the run record; a path outside it is refused', async () => {
+    const a = await api();
+    const out = (await vscode.commands.executeCommand<SolveOutcome>('reasoningBank.solve', { issue: ISSUE })) as SolveResult;
+    assert.strictEqual(out.status, 'resolved');
+    const file = out.attempts[0]!.testOutput!;
+    assert.strictEqual(file, path.join(out.runDir!, 'attempt-0.tests.txt'));
+    assert.strictEqual(a.runs.last!.attempts[0]!.testOutput, file, 'the run view knows the file');
+    const editor = await openTestOutput(file, workspaceDir());
+    assert.strictEqual(editor.document.uri.scheme, 'reasoningbank-test-output');
+    assert.strictEqual(editor.document.getText(), fs.readFileSync(file, 'utf8'));
+    assert.match(editor.document.getText(), /^test run: command "[^"]+", exit code 0, /);
+    // a content provider's document: the editor is read-only (the browser smoke test types into it)
+    assert.strictEqual(editor.document.isUntitled, false);
+    // what a hostile page or link might ask for
+    await assert.rejects(openTestOutput('/etc/passwd', workspaceDir()), /not opening/);
+    await assert.rejects(openTestOutput(path.join(out.runDir!, 'result.json'), workspaceDir()), /not opening/);
+    const planted = vscode.Uri.from({ scheme: 'reasoningbank-test-output', path: '/x/attempt-0.tests.txt', query: new URLSearchParams({ file: '/etc/passwd' }).toString() });
+    await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(planted)));
   });
 
   it('Scale from a menu (VS Code passes its own argument) asks, preselects the default k and keeps a multi-line selection; a cancelled run\'s attempts say so', async () => {
