@@ -72,9 +72,11 @@
     if (run.phase !== 'running' && chosen && chosen.hasPatch && !run.discarded) {
       actions.appendChild(button('Review diff', { type: 'review', attempt: chosen.index }));
       if (!run.applied) actions.appendChild(button(chosen.status === 'resolved' ? 'Apply' : 'Apply anyway…', { type: 'apply', attempt: chosen.index }));
+      if (!run.applied) actions.appendChild(button('Apply part…', { type: 'applyPart', attempt: chosen.index }, 'secondary'));
       if (!run.applied) actions.appendChild(button('Discard', { type: 'discard' }, 'secondary'));
     }
-    if (run.applied) actions.appendChild(el('span', 'badge ok', run.k > 1 ? `applied attempt #${(run.appliedAttempt ?? run.chosen ?? 0) + 1}` : 'applied'));
+    const partly = run.appliedPartially ? ' (partially)' : '';
+    if (run.applied) actions.appendChild(el('span', 'badge ok', run.k > 1 ? `applied attempt #${(run.appliedAttempt ?? run.chosen ?? 0) + 1}${partly}` : `applied${partly}`));
     if (run.discarded) actions.appendChild(el('span', 'badge muted', 'discarded'));
     h.appendChild(actions);
     return h;
@@ -147,7 +149,7 @@
       top.appendChild(el('span', '', `#${a.index + 1}`));
       top.appendChild(el('span', badgeFor[a.status] || 'badge', a.status));
       if (isChosen) top.appendChild(el('span', 'badge ok', 'chosen'));
-      if (isApplied) top.appendChild(el('span', 'badge ok', 'applied'));
+      if (isApplied) top.appendChild(el('span', 'badge ok', run.appliedPartially ? 'applied (partially)' : 'applied'));
       card.appendChild(top);
       const meta = el('div', 'meta', `${a.steps} step${a.steps === 1 ? '' : 's'}${a.tests ? ' · tests ' + a.tests : ''}${a.hasPatch ? '' : done || a.status !== 'running' ? ' · no changes' : ''}`);
       if (a.hasTestOutput) {
@@ -168,6 +170,7 @@
         const row = el('div', 'actions');
         row.appendChild(button('Review diff', { type: 'review', attempt: a.index }, 'small'));
         if (!run.applied) row.appendChild(button(a.status === 'resolved' ? 'Apply' : 'Apply anyway…', { type: 'apply', attempt: a.index }, 'small secondary'));
+        if (!run.applied) row.appendChild(button('Apply part…', { type: 'applyPart', attempt: a.index }, 'small secondary'));
         card.appendChild(row);
       }
       grid.appendChild(card);

@@ -2,7 +2,7 @@
  * The run view (a webview in the ReasoningBank container): the live steps of the current run — tool
  * calls and their truncated outputs, test results, verdicts, the lessons retrieved and added — and for
  * ×k the attempts side by side (why one was chosen, which was applied), each with its own timeline, with
- * Review diff / Apply / Discard. The page script is media/run-view.js.
+ * Review diff / Apply / Apply part / Discard. The page script is media/run-view.js.
  */
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
@@ -17,6 +17,7 @@ type FromPage =
   | { type: 'cancel' }
   | { type: 'review'; attempt: number }
   | { type: 'apply'; attempt: number }
+  | { type: 'applyPart'; attempt: number }
   | { type: 'discard' }
   | { type: 'openMemory'; id: string }
   /** an attempt's test output: the page names the attempt, the path comes from the run's own state */
@@ -103,6 +104,9 @@ export class RunViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
         break;
       case 'apply':
         void vscode.commands.executeCommand('reasoningBank.applyPatch', { attempt: m.attempt, fromView: true });
+        break;
+      case 'applyPart':
+        void vscode.commands.executeCommand('reasoningBank.applyPart', { attempt: m.attempt, fromView: true });
         break;
       case 'discard':
         void vscode.commands.executeCommand('reasoningBank.discardPatch');

@@ -44,6 +44,8 @@ export interface RunState {
   chosenReason?: string;
   /** the attempt whose patch went into the working tree */
   appliedAttempt?: number;
+  /** only some parts of its patch went in (Apply Part of Patch) */
+  appliedPartially?: boolean;
   /** where commands ran, when the engine reports it (`run-start`'s optional `sandbox`) */
   sandbox?: Sandbox;
   /** the test command the engine runs on its own before and after each attempt (from the first `tests` event) */
@@ -207,10 +209,11 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  markApplied(attempt: number): void {
+  markApplied(attempt: number, partially = false): void {
     if (this.current) {
       this.current.applied = true;
       this.current.appliedAttempt = attempt;
+      this.current.appliedPartially = partially;
       this.changed.fire(this.current);
     }
   }

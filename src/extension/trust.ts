@@ -17,4 +17,4 @@ export function assertTrusted(action: string, isTrusted: boolean = vscode.worksp
 }
 
 /** Commands that run code, and so need a trusted workspace. */
-export const TRUSTED_ONLY_COMMANDS = ['reasoningBank.solve', 'reasoningBank.scale', 'reasoningBank.applyPatch'] as const;
+export const TRUSTED_ONLY_COMMANDS = ['reasoningBank.solve', 'reasoningBank.scale', 'reasoningBank.applyPatch', 'reasoningBank.applyPart'] as const;

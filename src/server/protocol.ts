@@ -12,6 +12,7 @@ import type { CommandPurpose } from '../engine/agent/types';
 import type { LogLevel, ScaleMode, SolveResult } from '../engine/types';
 import type { AssistantReply, ChatMessage, ToolSpec } from '../engine/llm/model';
 import type { LessonDraft, MemoryItem, Outcome } from '../engine/memory/types';
+import type { PatchPart } from '../engine/git/patch-parts';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared shapes
@@ -111,14 +112,20 @@ export interface RunEventParams {
 export interface ApplyPatchParams {
   repo: string;
   patch: string;
+  /** only these parts of the patch (ids from `patch/parts`); absent: the whole patch. Empty: refused */
+  parts?: string[];
 }
 
 export interface ApplyPatchResult {
   applied: boolean;
   files: string[];
+  /** some parts of the patch were left out (`parts` named fewer than all of them) */
+  partial?: boolean;
   /** why it did not apply (git's message) */
   error?: string;
 }
+
+export type { PatchPart };
 
 export interface ApprovalParams {
   ticket: string;
@@ -170,6 +177,8 @@ export interface ClientRequests {
   /** one task end to end; resolves to the `solve --json` object (also for errors and cancellation) */
   'solve/start': [SolveParams, SolveOutcome];
   'patch/apply': [ApplyPatchParams, ApplyPatchResult];
+  /** the parts of a patch a person can choose to apply: each hunk of a text file, other file changes whole */
+  'patch/parts': [{ patch: string }, { parts: PatchPart[] }];
 }
 
 /** Requests the engine sends to the extension. */

@@ -6,7 +6,7 @@ import type { LogLevel } from '../engine/types';
 import type { EngineEndpoint } from './protocol';
 import { rpc } from './errors';
 import { MemoryService } from './handlers/memory';
-import { applyPatchHandler } from './handlers/patch';
+import { applyPatchHandler, patchPartsHandler } from './handlers/patch';
 import { solveHandler, tokenFor, type SolveHost } from './handlers/solve';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -27,6 +27,7 @@ export function registerHandlers(engine: EngineEndpoint): { log(level: LogLevel,
   engine.onRequest('memory/export', (p) => rpc(() => memory.export(p)));
   engine.onRequest('memory/import', (p) => rpc(() => memory.import(p)));
   engine.onRequest('patch/apply', (p) => rpc(() => applyPatchHandler(p)));
+  engine.onRequest('patch/parts', (p) => rpc(async () => patchPartsHandler(p)));
 
   const host: SolveHost = {
     event: (ticket, event) => engine.notify('run/event', { ticket, event }),

@@ -152,7 +152,7 @@ async function scaleSmoke({ page, shot, palette, workspace, out }) {
   await multiFileSmoke({ page, shot, palette, workspace, out, runFrame });
 }
 
-/** A patch of two files opens in VS Code's multi-file diff editor, whose title bar has our Apply / Discard. */
+/** A patch of two files opens in VS Code's multi-file diff editor, whose title bar has our Apply / Apply Part / Discard. */
 async function multiFileSmoke({ page, shot, palette, workspace, out, runFrame }) {
   const { TWO_FILES_MARKER } = require('./scripted-llm.ts');
   const { git } = require('./host');
@@ -171,6 +171,7 @@ async function multiFileSmoke({ page, shot, palette, workspace, out, runFrame })
   const tab = await page.locator('.tabs-container .tab.active').innerText();
   if (!/ReasoningBank attempt #1/.test(tab)) throw new Error(`the active editor is "${tab}", not the multi-file diff`);
   if ((await page.locator('.editor .title-actions [aria-label^="Apply patch"], .editor-actions [aria-label^="Apply patch"]').count()) === 0) throw new Error('no Apply in the multi-file diff editor\'s title bar');
+  if ((await page.locator('.editor .title-actions [aria-label^="Apply Part of Patch"], .editor-actions [aria-label^="Apply Part of Patch"]').count()) === 0) throw new Error('no Apply Part in the multi-file diff editor\'s title bar');
   await page.waitForTimeout(1000);
   await shot('multi-file-diff.png');
   out.screenshots.push('multi-file-diff.png');

@@ -100,6 +100,26 @@ describe('server handlers (in-memory connection)', function () {
     await assert.rejects(ext.request('memory/list', { memoryFile: '' }), (err: { data?: { code: string } }) => err.data?.code === 'bad-input');
   });
 
+  it('lists the parts of a patch and applies only the chosen ones; none chosen or an unknown one is refused', async () => {
+    const { ext } = connect();
+    const repo = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'A\n');
+    fs.writeFileSync(path.join(repo, 'c.txt'), 'c\n');
+    git(repo, 'add', '-A');
+    const patch = git(repo, 'diff', '--cached', '--binary', 'HEAD');
+    git(repo, 'reset', '-q', '--hard');
+    git(repo, 'clean', '-fdq');
+    const { parts } = await ext.request('patch/parts', { patch });
+    assert.deepEqual(parts.map((p) => [p.id, p.file, p.kind]), [['0.0', 'a.txt', 'hunk'], ['1', 'c.txt', 'new']]);
+    const badInput = (err: { data?: { code: string } }) => err.data?.code === 'bad-input';
+    await assert.rejects(ext.request('patch/apply', { repo, patch, parts: [] }), badInput);
+    await assert.rejects(ext.request('patch/apply', { repo, patch, parts: ['9'] }), badInput);
+    assert.equal(git(repo, 'status', '--porcelain'), '', 'a refused request changes nothing');
+    assert.deepEqual(await ext.request('patch/apply', { repo, patch, parts: ['1'] }), { applied: true, files: ['c.txt'], partial: true });
+    assert.equal(git(repo, 'status', '--porcelain', '--untracked-files=all'), '?? c.txt\n');
+    assert.equal(fs.readFileSync(path.join(repo, 'a.txt'), 'utf8'), 'a\n');
+  });
+
   describe('solve/start', () => {
     const server = new ScriptedServer();
     before(() => server.start());

@@ -4,6 +4,7 @@ import solve from './solve';
 import scale from './scale';
 import cancel from './cancel';
 import applyPatch from './applyPatch';
+import applyPart from './applyPart';
 import reviewDiff from './reviewDiff';
 import discardPatch from './discardPatch';
 import nextDiffFile from './nextDiffFile';
@@ -33,6 +34,7 @@ export const COMMANDS: CommandDef[] = [
   scale,
   cancel,
   applyPatch,
+  applyPart,
   reviewDiff,
   discardPatch,
   nextDiffFile,

@@ -9,6 +9,7 @@ const PUBLIC_COMMANDS = [
   'reasoningBank.scale',
   'reasoningBank.cancel',
   'reasoningBank.applyPatch',
+  'reasoningBank.applyPart',
   'reasoningBank.showMemory',
   'reasoningBank.searchMemory',
   'reasoningBank.exportMemory',

@@ -9,6 +9,8 @@ import { approvalDetail } from '../../../src/extension/approval';
 import { CHANGELOG, HANG_MARKER, MIXED_MARKER, TWO_FILES_MARKER } from '../scripted-llm';
 import { openWalkthroughOnce } from '../../../src/extension/first-run';
 import { splitPatch } from '../../../src/extension/diff-review';
+import { patchParts } from '../../../src/engine/git/patch-parts';
+import { partItem } from '../../../src/extension/commands/applyPart';
 import { openTestOutput } from '../../../src/extension/test-output-doc';
 import { api, extension, waitFor, workspaceDir } from './helpers';
 
@@ -103,6 +105,46 @@ describe('review and apply', () => {
     assert.strictEqual(fs.readFileSync(path.join(workspaceDir(), 'CHANGELOG.md'), 'utf8'), CHANGELOG);
     assert.strictEqual(a.runs.last!.appliedAttempt, 0);
     await waitFor('the multi-file diff to close', () => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('ReasoningBank attempt #1'))), 10000);
+  });
+
+  it('Apply Part applies only the chosen file of a two-file patch, records the run as applied in part and closes the diffs', async () => {
+    const a = await api();
+    const out = (await vscode.commands.executeCommand<SolveOutcome>('reasoningBank.solve', { issue: `${TWO_FILES_MARKER}: ${ISSUE}` })) as SolveResult;
+    assert.strictEqual(out.status, 'resolved', JSON.stringify(out).slice(0, 1500));
+    const cartBefore = fs.readFileSync(cartFile(), 'utf8');
+    await vscode.commands.executeCommand('reasoningBank.reviewDiff');
+    await waitFor('the review to open', () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('ReasoningBank attempt #1'))) || patchTabs().length > 0);
+    const parts = patchParts(a.runs.last!.attempts[0]!.patch);
+    assert.deepStrictEqual([...new Set(parts.map((p) => p.file))].sort(), ['CHANGELOG.md', 'src/cart.js']);
+    // nothing chosen: nothing applied, and the run still has its patch to apply
+    assert.deepStrictEqual(await vscode.commands.executeCommand('reasoningBank.applyPart', { attempt: 0, parts: [] }), { applied: false, files: [] });
+    assert.strictEqual(a.runs.last!.applied, false);
+    const changelog = parts.filter((p) => p.file === 'CHANGELOG.md').map((p) => p.id);
+    const applied = await vscode.commands.executeCommand<ApplyPatchResult>('reasoningBank.applyPart', { attempt: 0, parts: changelog });
+    assert.deepStrictEqual(applied, { applied: true, files: ['CHANGELOG.md'], partial: true });
+    assert.strictEqual(fs.readFileSync(path.join(workspaceDir(), 'CHANGELOG.md'), 'utf8'), CHANGELOG);
+    assert.strictEqual(fs.readFileSync(cartFile(), 'utf8'), cartBefore, 'the part left out stays out');
+    assert.strictEqual(a.runs.last!.appliedAttempt, 0);
+    assert.strictEqual(a.runs.last!.appliedPartially, true);
+    await waitFor('the diffs to close', () => patchTabs().length === 0 && !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('ReasoningBank attempt #1'))), 10000);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('reasoningBank.applyPatch', { attempt: 0 })), /already applied \(attempt #1, in part\)/);
+  });
+
+  it('Apply Part from the palette offers every part picked; accepting them all applies the whole patch', async () => {
+    const a = await api();
+    const out = (await vscode.commands.executeCommand<SolveOutcome>('reasoningBank.solve', { issue: ISSUE })) as SolveResult;
+    assert.strictEqual(out.status, 'resolved');
+    const pending = Promise.resolve(vscode.commands.executeCommand<ApplyPatchResult>('reasoningBank.applyPart'));
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Enter on the parts picker, where every part starts picked
+    await pressEnterUntil(() => settled);
+    assert.deepStrictEqual(await pending, { applied: true, files: ['src/cart.js'] });
+    assert.match(fs.readFileSync(cartFile(), 'utf8'), /sum - \(sum \* discountPercent\) \/ 100/);
+    assert.strictEqual(a.runs.last!.appliedPartially, false);
   });
 
   it('×3 with a passing, a failing and an empty attempt: the passing one is chosen, and the result says why', async () => {
@@ -206,6 +248,28 @@ describe('what the diff cannot show', () => {
       files.map((f) => [f.file, f.opaque]),
       [['src/data.bin', true], ['run.sh', true], ['src/cart.js', false]],
     );
+  });
+});
+
+describe('the parts picker', () => {
+  it('shows a file name or a changed line from the attempt as text, never as icons or extra lines', () => {
+    const patch = [
+      'diff --git "a/$(check) ok\\n.txt" "b/$(check) ok\\n.txt"',
+      'index 1111111..2222222 100644',
+      '--- "a/$(check) ok\\n.txt"',
+      '+++ "b/$(check) ok\\n.txt"',
+      '@@ -1 +1 @@',
+      '-$(pass) old',
+      '+new',
+      '',
+    ].join('\n');
+    const [part] = patchParts(patch);
+    assert.strictEqual(part!.file, '$(check) ok\n.txt');
+    const item = partItem(part!);
+    assert.strictEqual(item.label, '$\u200b(check) ok .txt');
+    assert.strictEqual(item.description, '@@ -1 +1 @@');
+    assert.strictEqual(item.detail, '$\u200b(pass) old');
+    assert.strictEqual(item.picked, true);
   });
 });
 
