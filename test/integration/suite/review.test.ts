@@ -176,6 +176,8 @@ describe('review and apply', () => {
     assert.strictEqual(out.status, 'resolved');
     const file = out.attempts[0]!.testOutput!;
     assert.strictEqual(file, path.join(out.runDir!, 'attempt-0.tests.txt'));
+    // the command's promise can settle a moment before the run state records the finished run
+    await waitFor('the run state to hold this run', () => a.runs.last?.runId === out.runId);
     assert.strictEqual(a.runs.last!.attempts[0]!.testOutput, file, 'the run view knows the file');
     const editor = await openTestOutput(file, workspaceDir());
     assert.strictEqual(editor.document.uri.scheme, 'reasoningbank-test-output');
