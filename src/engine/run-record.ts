@@ -10,10 +10,12 @@ import { randomBytes } from 'crypto';
 import type { SolveResult, TestResult } from './types';
 import { redact } from './memory/redact';
 import { plainText } from './text';
+import { EngineError } from './errors';
 
 export function stateDir(repoTop: string): string {
   const dir = path.join(repoTop, '.reasoningbank');
   fs.mkdirSync(dir, { recursive: true });
+  assertInsideRepo(repoTop, dir);
   const ignore = path.join(dir, '.gitignore');
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# ReasoningBank state: memory bank and run records\n*\n');
   return dir;
@@ -25,9 +27,28 @@ export function newRunId(now = new Date()): string {
 }
 
 export function createRunDir(repoTop: string, runId: string): string {
-  const dir = path.join(stateDir(repoTop), 'runs', runId);
-  fs.mkdirSync(dir, { recursive: true });
+  const runs = path.join(stateDir(repoTop), 'runs');
+  fs.mkdirSync(runs, { recursive: true });
+  assertInsideRepo(repoTop, runs);
+  const dir = path.join(runs, runId);
+  fs.mkdirSync(dir);
   return dir;
+}
+
+/**
+ * A repository can commit `.reasoningbank` (or its `runs`) as a link to anywhere; run records and the
+ * ignore file are never written through one that leads out of the repository.
+ */
+function assertInsideRepo(repoTop: string, dir: string): void {
+  const top = fs.realpathSync(repoTop);
+  const real = fs.realpathSync(dir);
+  if (real !== top && !real.startsWith(top + path.sep)) {
+    throw new EngineError(
+      'unsafe-folder',
+      `${dir} is a link to ${real}, outside the repository: ReasoningBank keeps its run records there and will not write through it. ` +
+        'Remove the link (a repository may have committed it), then run again.',
+    );
+  }
 }
 
 export function writeRunRecord(runDir: string, result: SolveResult): void {

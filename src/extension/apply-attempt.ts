@@ -73,10 +73,14 @@ export async function attemptToApply(s: Services, arg: unknown, action: string):
 
 /** Applies the attempt's patch (or only `parts` of it) through the engine; records it and closes the diffs when it went in. */
 export async function applyAttempt(s: Services, a: AttemptToApply, parts?: string[]): Promise<ApplyPatchResult> {
+  // a picker or a modal stood between the checks and now: the run must still be the one they were about
+  if (s.runs.last !== a.run || a.run.applied || a.run.discarded) {
+    throw new Error('the run changed while you were choosing (applied, discarded, or a new run started): nothing was applied');
+  }
   const result = await s.engine.request('patch/apply', { repo: a.run.folder, patch: a.patch, ...(parts ? { parts } : {}) });
   const what = `attempt #${a.index + 1}${result.partial ? ' in part' : ''}`;
   if (result.applied) {
-    s.runs.markApplied(a.index, !!result.partial);
+    s.runs.markApplied(a.run.ticket, a.index, !!result.partial);
     s.log.info(`applied ${what} of ${a.run.runId}: ${result.files.join(', ')}`);
     // the open diffs compared against the tree before Apply: close them rather than show a stale picture
     await (await s.review()).closeAll();

@@ -209,8 +209,9 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  markApplied(attempt: number, partially = false): void {
-    if (this.current) {
+  /** records the apply on the run it was for (`ticket`), not on a run started since */
+  markApplied(ticket: string, attempt: number, partially = false): void {
+    if (this.current?.ticket === ticket) {
       this.current.applied = true;
       this.current.appliedAttempt = attempt;
       this.current.appliedPartially = partially;

@@ -147,9 +147,25 @@ describe('applying part of a patch', function () {
 
   it('takes a mode-only change as one part', async () => {
     const patch = patchOf(() => fs.chmodSync(path.join(repo, 'gone.txt'), 0o755));
-    assert.deepStrictEqual(patchParts(patch), [{ id: '0', file: 'gone.txt', kind: 'mode' }]);
+    assert.deepStrictEqual(patchParts(patch), [{ id: '0', file: 'gone.txt', kind: 'mode', modeChange: '100644 → 100755' }]);
     await applyParts(patch, () => true);
     assert.strictEqual(fs.statSync(path.join(repo, 'gone.txt')).mode & 0o111, 0o111);
+  });
+
+  it('says when a hunk carries its file\'s mode change, and marks a new symbolic link', async () => {
+    const patch = patchOf(() => {
+      fs.appendFileSync(path.join(repo, 'gone.txt'), 'more\n');
+      fs.chmodSync(path.join(repo, 'gone.txt'), 0o755);
+      fs.symlinkSync('/etc/passwd', path.join(repo, 'link'));
+    });
+    const parts = patchParts(patch);
+    assert.deepStrictEqual(
+      parts.map((p) => [p.file, p.kind, p.modeChange, p.symlink]),
+      [
+        ['gone.txt', 'hunk', '100644 → 100755', undefined],
+        ['link', 'new', undefined, true],
+      ],
+    );
   });
 
   it('a part left out stays out when the file changed since: the three-way path applies only the chosen hunk', async () => {

@@ -155,6 +155,23 @@ describe('memory bank trust', () => {
 
   });
 
+  it('a bank git cannot check (a repository another user owns) is not taken as ours', async function () {
+    if (process.getuid!() !== 0) this.skip();
+    const repo = tempDir('rb-trust-');
+    git(repo, 'init', '-q');
+    const bank = path.join(repo, 'memory.sqlite');
+    await addLesson(bank, 'a lesson');
+    fs.chownSync(repo, 65534, 65534);
+    fs.chownSync(path.join(repo, '.git'), 65534, 65534);
+    const err = await refusal(bank);
+    assert.match(err.message, /could not be checked with git \(.*dubious ownership/);
+    await assertTrustedBank(bank, err.origin.identity);
+    // outside any repository git tracks nothing: ours
+    const loose = path.join(tempDir('rb-trust-'), 'memory.sqlite');
+    await addLesson(loose, 'a lesson');
+    assert.strictEqual(await bankOrigin(loose), null);
+  });
+
   it('another user\'s bank that we then save is ours', async function () {
     if (process.getuid!() !== 0) this.skip();
     const bank = path.join(tempDir('rb-trust-'), 'theirs.sqlite');

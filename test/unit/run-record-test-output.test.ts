@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { testOutputName, testOutputText, writeTestOutput } from '../../src/engine/run-record';
+import { createRunDir, testOutputName, testOutputText, writeTestOutput } from '../../src/engine/run-record';
 import { runTests } from '../../src/engine/judge/run-tests';
 import { plainText } from '../../src/engine/text';
 import type { TestResult } from '../../src/engine/types';
@@ -14,6 +14,27 @@ describe('run record: test output files', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-record-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('never writes run records through a .reasoningbank or runs link that leads out of the repository', () => {
+    const repo = path.join(dir, 'repo');
+    const outside = path.join(dir, 'outside');
+    fs.mkdirSync(repo);
+    fs.mkdirSync(outside);
+    fs.symlinkSync('../outside', path.join(repo, '.reasoningbank'));
+    assert.throws(() => createRunDir(repo, 'r1'), (err: Error & { code?: string }) => err.code === 'unsafe-folder' && /outside the repository/.test(err.message));
+    assert.deepStrictEqual(fs.readdirSync(outside), [], 'no ignore file, no runs folder out there');
+    fs.unlinkSync(path.join(repo, '.reasoningbank'));
+    fs.mkdirSync(path.join(repo, '.reasoningbank'));
+    fs.symlinkSync(outside, path.join(repo, '.reasoningbank', 'runs'));
+    assert.throws(() => createRunDir(repo, 'r2'), /outside the repository/);
+    assert.deepStrictEqual(fs.readdirSync(outside), []);
+    // a link that stays inside the repository is followed
+    fs.unlinkSync(path.join(repo, '.reasoningbank', 'runs'));
+    fs.mkdirSync(path.join(repo, 'records'));
+    fs.symlinkSync('../records', path.join(repo, '.reasoningbank', 'runs'));
+    createRunDir(repo, 'r3');
+    assert.ok(fs.statSync(path.join(repo, 'records', 'r3')).isDirectory());
+  });
 
   it('names the baseline\'s, an attempt\'s and a refinement round\'s file', () => {
     assert.strictEqual(testOutputName({ phase: 'baseline' }), 'baseline.tests.txt');

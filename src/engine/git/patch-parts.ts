@@ -23,6 +23,10 @@ export interface PatchPart {
   hunk?: string;
   /** the first added or removed line of a hunk, without its +/- */
   firstChange?: string;
+  /** a file mode change that comes with this part (with any hunk of its file): `100644 → 100755` */
+  modeChange?: string;
+  /** a new file that is a symbolic link: where it points is the change */
+  symlink?: boolean;
 }
 
 /** One `diff --git` section: its text, what the `diff` package reads in it, and its hunk headers. */
@@ -82,6 +86,15 @@ function fileOf(p: StructuredPatch): string {
   return p.newFileName && p.newFileName !== '/dev/null' ? strip(p.newFileName) : strip(p.oldFileName);
 }
 
+/** What git's extended headers say about the file's mode: a change of it, or a new symbolic link. */
+function modeOf(head: string): { modeChange?: string; symlink?: boolean } {
+  const change = /^old mode (\d+)\nnew mode (\d+)$/m.exec(head);
+  return {
+    ...(change ? { modeChange: `${change[1]} → ${change[2]}` } : {}),
+    ...(/^new file mode 120000$/m.test(head) ? { symlink: true } : {}),
+  };
+}
+
 function firstChange(h: StructuredPatchHunk): string {
   const line = h.lines.find((l) => l.startsWith('+') || l.startsWith('-')) ?? '';
   return line.slice(1).replace(/\r$/, '').trim();
@@ -97,9 +110,10 @@ function partsOf(all: Section[]): PatchPart[] {
     const file = fileOf(s.parsed);
     if (!s.hunks) {
       const from = s.kind === 'renamed' || s.kind === 'copied' ? strip(s.parsed.oldFileName) : undefined;
-      return [{ id: String(i), file, ...(from !== undefined ? { from } : {}), kind: s.kind }];
+      return [{ id: String(i), file, ...(from !== undefined ? { from } : {}), kind: s.kind, ...modeOf(s.head) }];
     }
-    return s.parsed.hunks.map((h, j) => ({ id: `${i}.${j}`, file, kind: 'hunk' as const, hunk: HUNK_HEADER.exec(s.hunks![j]!)![0], firstChange: firstChange(h) }));
+    const mode = modeOf(s.head);
+    return s.parsed.hunks.map((h, j) => ({ id: `${i}.${j}`, file, kind: 'hunk' as const, hunk: HUNK_HEADER.exec(s.hunks![j]!)![0], firstChange: firstChange(h), ...mode }));
   });
 }
 

@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineError } from '../errors';
+import { EngineError, errorMessage } from '../errors';
 import { gitRaw } from '../git/git';
 
 export interface BankOrigin {
@@ -53,7 +53,16 @@ async function originOfPath(file: string): Promise<BankOrigin | null> {
     reasons.push(`was created by another user (uid ${st.uid})`);
     identity.push(`owner:${st.uid}:${st.dev}:${st.ino}:${st.ctimeNs}`);
   }
-  const staged = await indexEntries(file);
+  let staged: string;
+  try {
+    staged = await indexEntries(file);
+  } catch (err) {
+    // git could not say (a repository another user owns, a broken index): not known to be ours
+    const why = errorMessage(err).split('\n').find((l) => /fatal:|error:/.test(l)) ?? errorMessage(err);
+    reasons.push(`could not be checked with git (${why.replace(/^.*?(fatal|error): /, '').trim()})`);
+    identity.push('git-unreadable');
+    staged = '';
+  }
   if (staged) {
     reasons.push('is tracked by git (it came with the repository)');
     identity.push(`git:${staged}`);
@@ -66,7 +75,10 @@ async function originOfPath(file: string): Promise<BankOrigin | null> {
  * The index, not HEAD: `git checkout REF -- FILE` puts another version there without moving HEAD.
  */
 async function indexEntries(file: string): Promise<string> {
-  const out = await gitRaw(path.dirname(file), ['ls-files', '--stage', '-z', '--', `:(literal)${path.basename(file)}`]).catch(() => '');
+  const out = await gitRaw(path.dirname(file), ['ls-files', '--stage', '-z', '--', `:(literal)${path.basename(file)}`]).catch((err: unknown) => {
+    if (/not a git repository/i.test(errorMessage(err))) return ''; // outside any repository: git tracks nothing
+    throw err;
+  });
   return out
     .split('\0')
     .filter(Boolean)

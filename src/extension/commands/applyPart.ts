@@ -18,10 +18,16 @@ function shown(text: string): string {
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
+/**
+ * A mode change travels with any hunk of its file, so each of them says so; a new symbolic link (where it
+ * points is the whole change) is shown as one and left unpicked until the person picks it.
+ */
 export function partItem(p: PatchPart): vscode.QuickPickItem & { id: string } {
   const label = shown(p.file);
-  if (p.kind === 'hunk') return { id: p.id, label, description: p.hunk, detail: p.firstChange ? shown(p.firstChange) : '(blank line)', picked: true };
-  return { id: p.id, label, description: `${KIND[p.kind]}${p.from !== undefined ? ` from ${shown(p.from)}` : ''} · taken whole`, picked: true };
+  const mode = p.modeChange ? ` · mode ${p.modeChange}` : '';
+  if (p.kind === 'hunk') return { id: p.id, label, description: `${p.hunk}${mode}`, detail: p.firstChange ? shown(p.firstChange) : '(blank line)', picked: true };
+  const what = p.symlink ? 'new symbolic link' : KIND[p.kind];
+  return { id: p.id, label, description: `${what}${p.from !== undefined ? ` from ${shown(p.from)}` : ''}${mode} · taken whole`, picked: !p.symlink };
 }
 
 function partsArg(arg: unknown): string[] | undefined {

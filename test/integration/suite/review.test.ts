@@ -272,6 +272,9 @@ describe('the parts picker', () => {
     assert.strictEqual(item.description, '@@ -1 +1 @@');
     assert.strictEqual(item.detail, '$\u200b(pass) old');
     assert.strictEqual(item.picked, true);
+    // a new symbolic link is named as one and left for the person to pick
+    const link = partItem({ id: '1', file: 'link', kind: 'new', symlink: true });
+    assert.deepStrictEqual([link.description, link.picked], ['new symbolic link · taken whole', false]);
   });
 });
 
