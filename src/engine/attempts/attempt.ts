@@ -4,7 +4,6 @@
  * the same pieces round by round (see sequential.ts).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { ChatMessage, ChatModel } from '../llm/model';
 import type { EventSink } from '../events';
@@ -15,16 +14,13 @@ import { Workspace } from '../agent/confined-worktree';
 import { runAgent } from '../agent/loop';
 import { summarizeTrajectory } from '../agent/trajectory';
 import { createWorktree, type Worktree } from '../git/worktree';
-import { attemptPatch, diffWorktree, newFiles, testRunWrites } from '../git/patch';
-import type { TrackedChange } from '../git/test-writes';
-import { runTests } from '../judge/run-tests';
+import { attemptPatch, diffWorktree } from '../git/patch';
 import { llmJudge } from '../judge/llm-judge';
 import { decideVerdict } from '../judge/verdict';
-import { scrubEnv } from '../exec';
-import { privateTempEnv } from '../sandbox/sandbox';
 import type { Sandbox } from '../sandbox/types';
 import { CancelledError, EngineError, type ErrorCode, errorMessage } from '../errors';
-import { testOutputName, writeTestOutput } from '../run-record';
+import { NO_WRITES, type TestRunWrites, runBaseline } from './baseline';
+import { commandEnv, confinedTo, runTestsIn } from './test-runs';
 
 export interface AttemptContext {
   runId: string;
@@ -116,159 +112,6 @@ export async function openAttempt(ctx: AttemptContext, index: number): Promise<O
     trajectoryFile: path.join(ctx.runDir, `attempt-${index}.trajectory.jsonl`),
     lessons: { recalled: new Set(), cited: new Set() },
   };
-}
-
-/** The scrubbed environment of an attempt's commands: its own PORT, temp folder and caches. */
-function commandEnv(ctx: AttemptContext, worktree: Worktree, index: number): NodeJS.ProcessEnv {
-  return scrubEnv(process.env, ctx.allowEnv ?? [], { PORT: String(ctx.portBase + index), ...privateTempEnv(worktree.tmpDir) });
-}
-
-/** Writable: the worktree and its temp folder; the worktree's `.git` pointer stays read-only. */
-function confinedTo(ctx: AttemptContext, worktree: Worktree) {
-  return {
-    sandbox: ctx.sandbox,
-    confinement: {
-      writable: [worktree.path, worktree.tmpDir],
-      readOnly: [path.join(worktree.path, '.git')],
-      // the admin folder is <common dir>/worktrees/<name>: git in the worktree reads the common dir
-      visible: [worktree.repo, path.dirname(path.dirname(worktree.gitDir))],
-      home: os.homedir(),
-    },
-  };
-}
-
-/** The tests after an attempt's change; `round`: which refinement round (sequential mode). */
-export async function runTestsIn(ctx: AttemptContext, open: OpenAttempt, round?: number): Promise<TestResult | null> {
-  const after = await testsAt(ctx, open.worktree, open.index, 'after', ctx.portBase + open.index, round);
-  // a refinement round whose tests did not run must not leave an earlier round's output as the attempt's
-  if (!after) fs.rmSync(path.join(ctx.runDir, testOutputName({ phase: 'after', attempt: open.index })), { force: true });
-  return after;
-}
-
-async function testsAt(
-  ctx: AttemptContext,
-  worktree: Worktree,
-  attempt: number,
-  phase: 'baseline' | 'after',
-  port: number,
-  round?: number,
-): Promise<TestResult | null> {
-  if (!ctx.testCommand) return null;
-  if (!(await testsMayRun(ctx, attempt, phase))) return null;
-  const result = await runTests({
-    command: ctx.testCommand,
-    cwd: worktree.path,
-    env: commandEnv(ctx, worktree, port - ctx.portBase),
-    sandbox: confinedTo(ctx, worktree),
-    signal: ctx.signal,
-  });
-  keepOutput(ctx, result, attempt, phase, round);
-  ctx.events({ type: 'tests', runId: ctx.runId, attempt, phase, result });
-  return result;
-}
-
-/**
- * The run's output into the run folder (`result.file` says where): the baseline's, the attempt's latest
- * after-run, and in sequential mode each round's too. A file that cannot be written costs the record,
- * never the run.
- */
-function keepOutput(ctx: AttemptContext, result: TestResult, attempt: number, phase: 'baseline' | 'after', round?: number): void {
-  try {
-    if (phase === 'after' && round !== undefined) writeTestOutput(ctx.runDir, testOutputName({ phase, attempt, round }), result);
-    result.file = writeTestOutput(ctx.runDir, testOutputName(phase === 'baseline' ? { phase } : { phase, attempt }), result);
-  } catch (err) {
-    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: could not keep the ${phase} test output in the run folder (${errorMessage(err)})` });
-  }
-}
-
-/**
- * Without an OS sandbox the tests run unconfined, and after an attempt they run code the agent wrote (it can
- * rewrite the test script with a file tool, which asks nobody): where someone can be asked (VS Code), they
- * are asked first; declined, the tests do not run and the LLM judge decides. With a sandbox, or headless
- * with --no-sandbox (the user chose it), they just run.
- */
-async function testsMayRun(ctx: AttemptContext, attempt: number, phase: 'baseline' | 'after'): Promise<boolean> {
-  if (ctx.sandbox.kind !== 'none' || !ctx.approveCommand || !ctx.testCommand) return true;
-  const answer = await ctx.approveCommand({ command: ctx.testCommand, attempt, purpose: phase === 'after' ? 'tests-after' : 'tests-baseline' });
-  if (answer.allowed) return true;
-  ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the ${phase} test run was declined; the LLM judge decides` });
-  return false;
-}
-
-/** The tests before any change, and what that run wrote: the patches leave it out. */
-export interface Baseline {
-  tests: TestResult | null;
-  writes: TestRunWrites;
-}
-
-export interface TestRunWrites {
-  /** new files it left behind (reports, caches) */
-  artifacts: string[];
-  /** files of the base it changed or deleted (snapshots, fixtures, badges), with the content it left */
-  tracked: TrackedChange[];
-}
-
-const NO_WRITES: TestRunWrites = { artifacts: [], tracked: [] };
-
-const baselines = new WeakMap<AttemptContext, Promise<Baseline>>();
-
-/**
- * The baseline test run, once per run (the first attempt to ask starts it): in a throwaway worktree of its
- * own, while the agent starts, so nothing it writes can reach a patch. What it wrote is left out of every
- * attempt's patch too — the same writes appear when the agent runs the tests itself: the new files it left
- * behind whatever they hold, the tracked files it changed only where the attempt's content is the same
- * (git/test-writes.ts). A baseline that
- * cannot run is a warning, not a failed attempt. Never rejects except on cancel.
- */
-export function runBaseline(ctx: AttemptContext, attempt: number): Promise<Baseline> {
-  let run = baselines.get(ctx);
-  if (!run) {
-    run = baselineNow(ctx, attempt);
-    // awaited by every attempt on every path; this keeps an early failure from leaving it unhandled
-    run.catch(() => {});
-    baselines.set(ctx, run);
-  }
-  return run;
-}
-
-async function baselineNow(ctx: AttemptContext, attempt: number): Promise<Baseline> {
-  if (!ctx.testCommand) return { tests: null, writes: NO_WRITES };
-  let worktree: Worktree | undefined;
-  try {
-    worktree = await createWorktree({
-      repo: ctx.repo,
-      runId: ctx.runId,
-      index: `${attempt}-baseline`,
-      worktreeDir: ctx.worktreeDir,
-      linkedFolders: ctx.linkedFolders,
-      maxUntrackedBytes: ctx.maxUntrackedBytes,
-    });
-    // attempts use portBase + 0..MAX_K-1; the baseline takes the last port of the block
-    const tests = await testsAt(ctx, worktree, attempt, 'baseline', ctx.portBase + 9);
-    return { tests, writes: await writesOf(ctx, worktree, attempt) };
-  } catch (err) {
-    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
-    ctx.events({ type: 'log', level: 'warn', runId: ctx.runId, message: `attempt ${attempt}: the baseline test run failed (${errorMessage(err)})` });
-    return { tests: null, writes: NO_WRITES };
-  } finally {
-    await worktree?.dispose();
-  }
-}
-
-/** What the baseline run wrote; not knowing it costs cleaner patches, never the baseline's result. */
-async function writesOf(ctx: AttemptContext, worktree: Worktree, attempt: number): Promise<TestRunWrites> {
-  try {
-    return { artifacts: await newFiles(worktree), tracked: await testRunWrites(worktree, worktree.baseCommit) };
-  } catch (err) {
-    if (ctx.signal?.aborted || err instanceof CancelledError) throw err;
-    ctx.events({
-      type: 'log',
-      level: 'warn',
-      runId: ctx.runId,
-      message: `attempt ${attempt}: could not tell what the baseline test run wrote (${errorMessage(err)}); files the tests write may show in the patches`,
-    });
-    return NO_WRITES;
-  }
 }
 
 /** The agent at work in an opened attempt; `more` continues a conversation (sequential refinement). */

@@ -9,7 +9,8 @@ import type { TrajectoryStep } from '../agent/types';
 import { renderPrompt } from '../prompts';
 import { CancelledError } from '../errors';
 import { truncateMiddle } from '../text';
-import { type AttemptContext, type AttemptRun, type OpenAttempt, agentIn, failedRun, finishedRun, judgeAttempt, openAttempt, partialWork, runBaseline } from './attempt';
+import { type AttemptContext, type AttemptRun, type OpenAttempt, agentIn, failedRun, finishedRun, judgeAttempt, openAttempt, partialWork } from './attempt';
+import { runBaseline } from './baseline';
 import { testsLine } from './attempt-text';
 
 export async function runSequential(ctx: AttemptContext, rounds: number): Promise<AttemptRun> {
